@@ -1,0 +1,179 @@
+"""Shared parts of every exercise view: heading, Check and Reset buttons, feedback, saved progress.
+
+Each exercise kind (self-check, classification, ...) only builds its own answer controls and
+says how to read and set an answer; this base class does the rest the same way everywhere, so
+learners meet one consistent pattern: answer, press Check, read why, try again or Reset.
+Right and wrong are always written out in words and symbols, never shown by colour alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+from typing import Any, Generic, Iterator, TypeVar
+
+import ipywidgets as widgets
+
+from .checking import Feedback
+from .model import ChoiceExercise, ClassifyExercise
+from .progress import ProgressStore
+
+E = TypeVar("E", ChoiceExercise, ClassifyExercise)
+
+_RIGHT = "✔"  # heavy check mark
+_WRONG = "✘"  # heavy ballot x
+_NOTE = "ⓘ"
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def render_feedback(feedback: Feedback, *, restored_from: str | None = None) -> str:
+    """Feedback as HTML: a summary line, then one explained line per option or item."""
+    head_mark = _RIGHT if feedback.complete else _WRONG if feedback.remarks else _NOTE
+    parts = ['<div class="ssr-feedback" role="status" aria-live="polite">']
+    if restored_from:
+        parts.append(f'<p class="ssr-restored">{_NOTE} Your saved answer from {esc(restored_from)} is shown.</p>')
+    state = "ssr-ok" if feedback.complete else "ssr-not-ok"
+    parts.append(f'<p class="ssr-summary {state}"><strong>{head_mark} {esc(feedback.summary)}</strong></p>')
+    if feedback.remarks:
+        parts.append('<ul class="ssr-remarks">')
+        for r in feedback.remarks:
+            mark = _RIGHT if r.ok else _WRONG
+            cls = "ssr-ok" if r.ok else "ssr-not-ok"
+            parts.append(
+                f'<li class="ssr-remark {cls}"><span class="ssr-mark" aria-hidden="true">{mark}</span> '
+                f"<strong>{esc(r.subject)}</strong> — <em>{esc(r.verdict)}</em><br>{esc(r.why)}</li>"
+            )
+        parts.append("</ul>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+_STYLE = """<style>
+.ssr-exercise { border-left: 4px solid #5b7fa6; padding-left: 0.8em; }
+.ssr-feedback .ssr-ok { color: #1e5e2b; }
+.ssr-feedback .ssr-not-ok { color: #8a1f11; }
+.ssr-remarks { list-style: none; padding-left: 0.2em; }
+.ssr-remark { margin-bottom: 0.5em; line-height: 1.4; }
+.ssr-mark { font-weight: bold; }
+.ssr-notice { background: #fff6d5; padding: 0.3em 0.6em; border: 1px solid #b58900; }
+.ssr-exercise .widget-radio-box label, .ssr-exercise .widget-checkbox label { white-space: normal; }
+.ssr-exercise .widget-label { white-space: normal; }
+</style>"""
+
+
+class ExerciseView(widgets.VBox, Generic[E]):
+    """Base view: subclasses provide ``controls`` and the answer get/set/check methods."""
+
+    def __init__(self, exercise: E, *, key: str, store: ProgressStore, controls: widgets.Widget) -> None:
+        self.exercise = exercise
+        self.key = key
+        self.store = store
+        self.check_button = widgets.Button(
+            description="Check",
+            tooltip="Check your answer and see why each option is right or wrong",
+            button_style="primary",
+        )
+        self.reset_button = widgets.Button(description="Reset", tooltip="Clear your answer and start again")
+        self.feedback_html = widgets.HTML(value="")
+        self.notice_html = widgets.HTML(value="")
+        self.last_feedback: Feedback | None = None
+        self.notices: list[str] = []
+        header = widgets.HTML(
+            value=(
+                f"{_STYLE}<p><strong>{esc(exercise.title)}</strong></p>"
+                f'<p class="ssr-prompt">{esc(exercise.prompt)}</p>'
+            )
+        )
+        buttons = widgets.HBox([self.check_button, self.reset_button])
+        super().__init__(
+            children=[header, controls, buttons, self.feedback_html, self._sources_html(), self.notice_html]
+        )
+        self.add_class("ssr-exercise")
+        self.check_button.on_click(lambda _b: self.check())
+        self.reset_button.on_click(lambda _b: self.reset())
+        self._restore()
+
+    # -- for subclasses ----------------------------------------------------------------------
+    def get_answer(self) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def set_answer(self, answer: Any) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def clear_answer(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def evaluate(self, answer: Any) -> Feedback:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def is_answered(self, answer: Any) -> bool:
+        return bool(answer)
+
+    # -- behaviour ---------------------------------------------------------------------------
+    def check(self) -> Feedback:
+        """Check the current answer, show why, and save it."""
+        answer = self.get_answer()
+        feedback = self.evaluate(answer)
+        self.last_feedback = feedback
+        self.feedback_html.value = render_feedback(feedback)
+        if self.is_answered(answer):
+            with self._collect_notices():
+                self.store.save(self.key, answer=answer, completed=feedback.complete, score=feedback.score)
+        return feedback
+
+    def reset(self) -> None:
+        """Clear the answer here and in the saved progress."""
+        self.clear_answer()
+        self.last_feedback = None
+        with self._collect_notices():
+            self.store.reset(self.key)
+        self.feedback_html.value = f'<p role="status">{_NOTE} Cleared. Answer again, then press Check.</p>'
+
+
+    def _restore(self) -> None:
+        with self._collect_notices():
+            entry = self.store.get(self.key)
+        if entry is not None:
+            try:
+                self.set_answer(entry["answer"])
+                feedback = self.evaluate(self.get_answer())
+            except (KeyError, TypeError, ValueError, AttributeError):
+                # The exercise changed since the answer was saved (an option was removed, say).
+                self.clear_answer()
+                self.notices.append(
+                    "Your saved answer to this exercise no longer fits it (the exercise was updated). "
+                    "Please answer it again."
+                )
+                self._show_notices()
+            else:
+                self.last_feedback = feedback
+                when = str(entry.get("updated", "")).replace("T", " ")[:16]
+                self.feedback_html.value = render_feedback(feedback, restored_from=when or "earlier")
+
+    @contextlib.contextmanager
+    def _collect_notices(self) -> Iterator[None]:
+        """Show, in this exercise, any problem the progress store reports during the block."""
+        before = len(self.store.notices)
+        try:
+            yield
+        finally:
+            new = self.store.notices[before:]
+            if new:
+                self.notices.extend(new)
+                self._show_notices()
+
+    def _show_notices(self) -> None:
+        notices = self.notices
+        self.notice_html.value = "".join(f'<p class="ssr-notice" role="alert">⚠ {esc(n)}</p>' for n in notices)
+
+    def _sources_html(self) -> widgets.HTML:
+        items = []
+        for s in self.exercise.sources:
+            title = esc(s.title)
+            items.append(
+                f'<a href="{esc(s.url)}" target="_blank" rel="noopener">{title}</a>' if s.url else title
+            )
+        return widgets.HTML(value=f"<small>Sources: {'; '.join(items)}</small>")

@@ -1,0 +1,143 @@
+"""Load course content from YAML into the model, with errors a content author can act on.
+
+A reference such as ``"01_concept.yml#security-sector-sort"`` names a file in the content
+folder and an exercise in it. Any problem is raised as :class:`~ssr_widgets.model.ContentError`
+naming the file, the exercise id and the field, never as a bare traceback from YAML or pydantic.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .model import ContentError, Course, Exercise, SectionContent
+
+__all__ = ["CONTENT_DIR", "load_course", "load_exercise", "load_section", "content_files"]
+
+#: Course content ships inside the package, so an installed course (Binder, JupyterHub) has it.
+CONTENT_DIR = Path(__file__).parent / "content"
+COURSE_FILE = "course.yml"
+
+try:  # the C loader is several times faster; fall back where libyaml is missing
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContentError(f"{path.name}: content file not found (looked in {path.parent})") from None
+    except UnicodeDecodeError as exc:
+        raise ContentError(f"{path.name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ContentError(f"{path.name}: YAML syntax error{where}: {problem}") from None
+
+
+def _describe(exc: ValidationError, file: str, *, top: str) -> ContentError:
+    """Turn pydantic's error list into lines naming file, exercise id and field."""
+    errors = exc.errors()
+    # A bad element also makes its list "too short"; report only the element's own problem.
+    deeper = [tuple(e["loc"]) for e in errors]
+    errors = [
+        e
+        for e in errors
+        if e["type"] != "too_short" or not any(len(d) > len(e["loc"]) and d[: len(e["loc"])] == tuple(e["loc"])
+                                               for d in deeper)
+    ]
+    lines = []
+    for err in errors:
+        loc = list(err["loc"])
+        where = top
+        if len(loc) >= 2 and loc[0] == "exercises":
+            where = f"exercise '{loc[1]}'"
+            loc = loc[2:]
+            # a discriminated union puts the kind name in the path: not a field the author wrote
+            if loc and loc[0] in ("choice", "classify"):
+                loc = loc[1:]
+        field = _field_path(loc)
+        msg = err["msg"].removeprefix("Value error, ")
+        lines.append(f"{file}: {where}: field '{field}': {msg}" if field else f"{file}: {where}: {msg}")
+    return ContentError("\n".join(lines))
+
+
+def _field_path(loc: list[Any]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@functools.lru_cache(maxsize=32)
+def _load_section_cached(path: Path, mtime_ns: int) -> SectionContent:
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise ContentError(f"{path.name}: expected a mapping with 'section' and 'exercises' at the top")
+    try:
+        return SectionContent.model_validate(data)
+    except ValidationError as exc:
+        raise _describe(exc, path.name, top="top level") from None
+    except ValueError as exc:  # raised by the before-validator on ids
+        raise ContentError(f"{path.name}: {exc}") from None
+
+
+def load_section(file: str | Path, content_dir: Path | None = None) -> SectionContent:
+    """Load and validate one section's exercise file.
+
+    Parameters
+    ----------
+    file : str or Path
+        File name inside the content folder (``"01_concept.yml"``) or a path.
+    content_dir : Path, optional
+        Folder to look in; defaults to the package's content folder.
+    """
+    path = Path(file)
+    if not path.is_absolute():
+        path = (content_dir or CONTENT_DIR) / path
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise ContentError(f"{path.name}: content file not found (looked in {path.parent})") from None
+    return _load_section_cached(path, mtime)
+
+
+def load_exercise(ref: str, content_dir: Path | None = None) -> Exercise:
+    """Load one exercise from a ``"file.yml#exercise-id"`` reference."""
+    file, sep, ex_id = ref.partition("#")
+    if not sep or not file or not ex_id:
+        raise ContentError(f"'{ref}': a reference looks like '01_concept.yml#exercise-id'")
+    section = load_section(file, content_dir)
+    try:
+        return section.exercises[ex_id]
+    except KeyError:
+        known = ", ".join(section.exercises) or "none"
+        raise ContentError(f"{Path(file).name}: no exercise '{ex_id}' (exercises in this file: {known})") from None
+
+
+def load_course(content_dir: Path | None = None) -> Course:
+    """Load the course order (``course.yml``)."""
+    path = (content_dir or CONTENT_DIR) / COURSE_FILE
+    data = _read_yaml(path)
+    try:
+        return Course.model_validate(data)
+    except ValidationError as exc:
+        raise _describe(exc, path.name, top="course") from None
+
+
+def content_files(content_dir: Path | None = None) -> list[Path]:
+    """Every section content file (all YAML files except the course order)."""
+    folder = content_dir or CONTENT_DIR
+    return sorted(p for p in folder.glob("*.y*ml") if p.name != COURSE_FILE)

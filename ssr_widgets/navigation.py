@@ -1,0 +1,146 @@
+"""Navigation generated from the course order, so titles and order live in one place.
+
+``course.yml`` is the only list of sections. This module writes, from it, the navigation cells
+of every notebook (cells tagged ``nav``), the course map in the welcome notebook (the cell
+tagged ``course-map``) and the map in ``README.md`` (between ``course-map`` markers).
+Run ``python -m ssr_widgets.navigation --write`` after changing ``course.yml``;
+``--check`` (used by CI) fails if anything is out of date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .model import Course, Section
+
+__all__ = ["course_map_markdown", "nav_markdown", "sync"]
+
+NAV_TAG = "nav"
+MAP_TAG = "course-map"
+README_START = "<!-- course-map:start (generated from ssr_widgets/content/course.yml) -->"
+README_END = "<!-- course-map:end -->"
+
+
+def nav_markdown(course: Course, section_id: str) -> str:
+    """The navigation line for one notebook: previous, course map, next."""
+    sections = list(course.sections)
+    i = next(n for n, s in enumerate(sections) if s.id == section_id)
+    parts = []
+    if i > 0:
+        parts.append(f"← Previous: {_link(sections[i - 1])}")
+    if i > 0:
+        parts.append(f"[Course map]({sections[0].notebook}#Course-map)")
+    if i + 1 < len(sections):
+        parts.append(f"Next: {_link(sections[i + 1])} →")
+    return "**Course navigation** — " + " · ".join(parts)
+
+
+def _link(section: Section, prefix: str = "") -> str:
+    if section.available:
+        return f"[{section.title}]({prefix}{section.notebook})"
+    return f"{section.title} (in preparation)"
+
+
+def course_map_markdown(course: Course, prefix: str = "") -> str:
+    """The course map: every section with its objectives and estimated minutes."""
+    lines = [
+        "| Part | Learning objectives | Minutes |",
+        "|---|---|---|",
+    ]
+    for s in course.sections:
+        objectives = ", ".join(s.objectives) if s.objectives else "—"
+        title = _link(s, prefix)
+        summary = f"<br>{s.summary}" if s.summary else ""
+        lines.append(f"| {title}{summary} | {objectives} | {s.minutes} |")
+    total = sum(s.minutes for s in course.sections)
+    hours, minutes = divmod(total, 60)
+    lines.append("")
+    lines.append(f"Estimated time in all: **{total} minutes** (about {hours} h {minutes:02d} min).")
+    return "\n".join(lines)
+
+
+def sync(root: Path, *, write: bool) -> list[str]:
+    """Bring generated navigation up to date (``write``) or list what is out of date.
+
+    Returns a list of problems (file names with what differs); empty when all is in sync.
+    """
+    import nbformat
+
+    from .loader import load_course
+
+    course = load_course()
+    nb_dir = root / "notebooks"
+    problems: list[str] = []
+    listed = {s.notebook for s in course.sections}
+    for path in sorted(nb_dir.glob("*.ipynb")):
+        if path.name not in listed:
+            problems.append(f"{path.name}: notebook is not listed in course.yml")
+    for s in course.sections:
+        path = nb_dir / s.notebook
+        if not s.available:
+            if path.exists():
+                problems.append(f"{s.notebook}: exists, but course.yml marks it 'available: false'")
+            continue
+        if not path.exists():
+            problems.append(f"{s.notebook}: listed in course.yml but missing")
+            continue
+        nb = nbformat.read(path, as_version=4)
+        wanted = {NAV_TAG: nav_markdown(course, s.id), MAP_TAG: course_map_markdown(course)}
+        changed = False
+        found_nav = 0
+        for cell in nb.cells:
+            tags = cell.get("metadata", {}).get("tags", [])
+            for tag, text in wanted.items():
+                if tag in tags:
+                    found_nav += tag == NAV_TAG
+                    if cell.source != text:
+                        changed = True
+                        cell.source = text
+        if found_nav == 0:
+            problems.append(f"{s.notebook}: has no cell tagged '{NAV_TAG}'")
+        if changed:
+            if write:
+                nbformat.write(nb, path)
+            else:
+                problems.append(f"{s.notebook}: navigation or course map is out of date")
+    readme = root / "README.md"
+    if readme.exists():
+        text = readme.read_text(encoding="utf-8")
+        if README_START in text and README_END in text:
+            head, rest = text.split(README_START, 1)
+            _, tail = rest.split(README_END, 1)
+            new = f"{head}{README_START}\n{course_map_markdown(course, prefix='notebooks/')}\n{README_END}{tail}"
+            if new != text:
+                if write:
+                    readme.write_text(new, encoding="utf-8")
+                else:
+                    problems.append("README.md: course map is out of date")
+        else:
+            problems.append("README.md: course-map markers are missing")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Generate notebook navigation and course maps from course.yml.",
+        epilog="Examples:\n  python -m ssr_widgets.navigation --check\n  python -m ssr_widgets.navigation --write",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--check", action="store_true", help="report what is out of date; exit 1 if anything is")
+    mode.add_argument("--write", action="store_true", help="rewrite generated cells and the README map")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project root (default: current folder)")
+    args = parser.parse_args(argv)
+    problems = sync(args.root, write=args.write)
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        return 1
+    print("Navigation is in sync with course.yml." if args.check else "Navigation written from course.yml.")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

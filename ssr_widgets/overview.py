@@ -1,0 +1,58 @@
+"""Progress overview for the welcome notebook: exercises done per section, read from the progress file.
+
+Shown as a plain table with numbers in words, so it reads the same to a screen reader as on screen.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from ._view import esc
+from .loader import load_course, load_section
+from .progress import ProgressStore
+
+__all__ = ["ProgressOverview", "section_progress"]
+
+
+def section_progress(store: ProgressStore) -> list[tuple[str, int, int, int]]:
+    """Per available section with exercises: (title, completed, attempted, total)."""
+    entries = store.load()
+    rows = []
+    for section in load_course().sections:
+        if not section.available or not section.content:
+            continue
+        exercises = load_section(section.content).exercises
+        keys = [f"{section.content}#{ex_id}" for ex_id in exercises]
+        done = sum(1 for k in keys if entries.get(k, {}).get("completed"))
+        tried = sum(1 for k in keys if k in entries)
+        rows.append((section.title, done, tried, len(keys)))
+    return rows
+
+
+class ProgressOverview(widgets.VBox):
+    """A table of completed exercises per section, with a Refresh button."""
+
+    def __init__(self, store: ProgressStore) -> None:
+        self.store = store
+        self.table = widgets.HTML()
+        self.refresh_button = widgets.Button(description="Refresh", tooltip="Read your progress file again")
+        self.refresh_button.on_click(lambda _b: self.refresh())
+        super().__init__([self.table, self.refresh_button])
+        self.refresh()
+
+    def refresh(self) -> None:
+        before = len(self.store.notices)
+        rows = section_progress(self.store)
+        body = "".join(
+            f"<tr><td>{esc(title)}</td><td>{done} of {total} completed</td><td>{tried} tried</td></tr>"
+            for title, done, tried, total in rows
+        )
+        done_all = sum(r[1] for r in rows)
+        total_all = sum(r[3] for r in rows)
+        notices = "".join(f'<p role="alert">⚠ {esc(n)}</p>' for n in self.store.notices[before:])
+        self.table.value = (
+            f"{notices}<table><thead><tr><th>Section</th><th>Exercises</th><th>Started</th></tr></thead>"
+            f"<tbody>{body}</tbody></table>"
+            f"<p><strong>In total: {done_all} of {total_all} exercises completed.</strong> "
+            f"Your progress is kept in <code>{esc(str(self.store.path))}</code>.</p>"
+        )

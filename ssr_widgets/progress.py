@@ -1,0 +1,190 @@
+"""Learner progress: each exercise's last answer and whether it was completed, kept in one JSON file.
+
+Why a file and not widget state: a kernel restart or closing the notebook loses widget state,
+and a learner must not lose their work. The file lives in the learner's workspace (the folder
+the notebooks run in, or ``$SSR_PROGRESS_FILE``), so it survives restarts and follows the learner
+on a JupyterHub. Writes are atomic (write a temporary file, then rename) and locked, so two
+notebooks saving at once never leave half a file. A file that cannot be read is moved aside,
+never deleted, and the learner is told where it went.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+__all__ = ["DEFAULT_FILENAME", "ProgressStore", "default_store", "progress_path"]
+
+DEFAULT_FILENAME = "ssr-progress.json"
+FORMAT_VERSION = 1
+_LOCK_TIMEOUT_S = 10
+
+
+def progress_path() -> Path:
+    """Where progress is kept: ``$SSR_PROGRESS_FILE``, else ``ssr-progress.json`` in the working folder."""
+    env = os.environ.get("SSR_PROGRESS_FILE")
+    return Path(env).expanduser() if env else Path.cwd() / DEFAULT_FILENAME
+
+
+@dataclass
+class ProgressStore:
+    """Read and write one learner's progress file.
+
+    Entries are keyed ``"<content file>#<exercise id>"`` and hold ``answer`` (JSON data),
+    ``completed`` (bool), ``score`` (0–1), ``attempts`` and ``updated`` (ISO time).
+
+    Problems are never raised to the learner: they are collected in :attr:`notices` as
+    plain-language messages that the views display.
+    """
+
+    path: Path
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def _lock(self) -> FileLock:
+        return FileLock(str(self.path) + ".lock", timeout=_LOCK_TIMEOUT_S)
+
+    # -- reading -----------------------------------------------------------------------------
+    def load(self) -> dict[str, dict[str, Any]]:
+        """All entries. A missing file is an empty record; a damaged one is set aside."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            self._notice(f"Your saved progress could not be read ({exc.strerror}). Answers will not be restored.")
+            return {}
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            return _validated(data)
+        except (UnicodeDecodeError, json.JSONDecodeError, _BadShape) as exc:
+            self._set_aside(exc)
+            return {}
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        return self.load().get(key)
+
+    # -- writing -----------------------------------------------------------------------------
+    def save(self, key: str, *, answer: Any, completed: bool, score: float) -> bool:
+        """Record one exercise's answer. Returns False (with a notice) if it could not be saved."""
+        try:
+            with self._lock:
+                entries = self.load()
+                previous = entries.get(key, {})
+                entries[key] = {
+                    "answer": answer,
+                    "completed": bool(completed),
+                    "score": round(float(score), 4),
+                    "attempts": int(previous.get("attempts", 0)) + 1,
+                    "updated": _now(),
+                }
+                self._write(entries)
+            return True
+        except (OSError, Timeout) as exc:
+            self._notice(f"Your answer could not be saved ({_reason(exc)}). Check that the folder is writable.")
+            return False
+
+    def reset(self, key: str) -> bool:
+        """Forget one exercise's answer, so the learner can start it again."""
+        try:
+            with self._lock:
+                entries = self.load()
+                if entries.pop(key, None) is not None:
+                    self._write(entries)
+            return True
+        except (OSError, Timeout) as exc:
+            self._notice(f"The exercise could not be reset ({_reason(exc)}).")
+            return False
+
+    def _write(self, entries: dict[str, dict[str, Any]]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps(
+            {"format": FORMAT_VERSION, "exercises": entries}, ensure_ascii=False, indent=1, sort_keys=True
+        )
+        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(payload)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    # -- damaged files -----------------------------------------------------------------------
+    def _set_aside(self, exc: Exception) -> None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.stem}.damaged-{stamp}{self.path.suffix}")
+        n = 1
+        while target.exists():
+            target = self.path.with_name(f"{self.path.stem}.damaged-{stamp}-{n}{self.path.suffix}")
+            n += 1
+        try:
+            os.replace(self.path, target)
+        except OSError:
+            self._notice(
+                f"Your progress file {self.path.name} is damaged ({_reason(exc)}) and could not be moved aside. "
+                "Answers will not be restored."
+            )
+            return
+        self._notice(
+            f"Your progress file {self.path.name} was damaged ({_reason(exc)}). "
+            f"It was kept as {target.name} and a new one was started. "
+            "Your earlier answers are not shown; a course trainer can recover them from that file."
+        )
+
+    def _notice(self, message: str) -> None:
+        self.notices.append(message)
+
+
+class _BadShape(ValueError):
+    pass
+
+
+def _validated(data: Any) -> dict[str, dict[str, Any]]:
+    if not isinstance(data, dict) or not isinstance(data.get("exercises"), dict):
+        raise _BadShape("it is not a progress record")
+    if data.get("format") != FORMAT_VERSION:
+        raise _BadShape(f"unknown format {data.get('format')!r}")
+    entries = data["exercises"]
+    for key, entry in entries.items():
+        if not isinstance(entry, dict) or "answer" not in entry or not isinstance(entry.get("completed"), bool):
+            raise _BadShape(f"entry {key!r} is incomplete")
+    return entries
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, Timeout):
+        return "another notebook kept the file locked"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not valid JSON at line {exc.lineno}"
+    if isinstance(exc, UnicodeDecodeError):
+        return "not text"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+_default: ProgressStore | None = None
+
+
+def default_store() -> ProgressStore:
+    """The store for this kernel, at :func:`progress_path` (re-resolved if the path changes)."""
+    global _default
+    path = progress_path()
+    if _default is None or _default.path != path:
+        _default = ProgressStore(path)
+    return _default

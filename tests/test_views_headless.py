@@ -1,0 +1,122 @@
+"""Exercise widgets driven headless: set values, click, read the feedback and the saved progress."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ssr_widgets import show
+from ssr_widgets.classify import Classify
+from ssr_widgets.progress import ProgressStore
+from ssr_widgets.selfcheck import SelfCheck
+
+
+def test_single_choice_click_gives_explained_feedback_and_saves(sample, store):
+    view = SelfCheck(sample.exercises["pick-one"], key="sample.yml#pick-one", store=store)
+    assert view.feedback_html.value == ""
+    view.radio.value = "b"
+    view.check_button.click()
+    html = view.feedback_html.value
+    assert "✘ Not quite." in html  # right/wrong in words and symbols, not colour alone
+    assert "Donors support; they do not own the process." in html
+    assert "SSR is nationally owned." in html  # the right option is explained too
+    saved = ProgressStore(store.path).get("sample.yml#pick-one")
+    assert saved["answer"] == ["b"] and saved["completed"] is False
+    view.radio.value = "a"
+    view.check_button.click()
+    assert "✔ Correct." in view.feedback_html.value
+    assert ProgressStore(store.path).get("sample.yml#pick-one")["completed"] is True
+
+
+def test_every_control_has_a_text_label(sample, store):
+    single = SelfCheck(sample.exercises["pick-one"], key="k1", store=store)
+    assert single.radio.description and [label for label, _ in single.radio.options] == [
+        "National authorities", "Donors", "The UN mission"]
+    multi = SelfCheck(sample.exercises["pick-many"], key="k2", store=store)
+    assert [b.description for b in multi.boxes.values()] == ["Police", "Parliament", "Football federation"]
+    sort = Classify(sample.exercises["sort"], key="k3", store=store)
+    assert [d.description for d in sort.dropdowns.values()] == [
+        "Police", "Parliament's defence committee", "Football federation"]
+    for view in (single, multi, sort):
+        assert view.check_button.description == "Check" and view.reset_button.description == "Reset"
+
+
+def test_multiple_choice(sample, store):
+    view = SelfCheck(sample.exercises["pick-many"], key="k", store=store)
+    view.boxes["police"].value = True
+    view.check_button.click()
+    assert "1 of the 2 right answers" in view.feedback_html.value
+    view.boxes["parliament"].value = True
+    fb = view.check()
+    assert fb.complete and "✔ Correct. You found all 2 right answers." in view.feedback_html.value
+
+
+def test_nothing_chosen_is_not_saved(sample, store):
+    view = SelfCheck(sample.exercises["pick-one"], key="k", store=store)
+    view.check_button.click()
+    assert "Choose an answer first" in view.feedback_html.value
+    assert not store.path.exists()
+
+
+def test_classify_click_feedback_per_item(sample, store):
+    view = Classify(sample.exercises["sort"], key="sample.yml#sort", store=store)
+    view.dropdowns["police"].value = "providers"
+    view.dropdowns["parliament"].value = "providers"
+    view.check_button.click()
+    html = view.feedback_html.value
+    assert "1 of 3 items are in the right place" in html
+    assert "Not right: you chose Security providers. It belongs in: Management and oversight." in html
+    assert "It oversees." in html and "It is a sports body." in html
+    assert json.loads(store.path.read_text())["exercises"]["sample.yml#sort"]["answer"] == {
+        "police": "providers", "parliament": "providers"}
+
+
+def test_answer_restored_in_a_new_view(sample, store):
+    """A kernel restart re-runs show(): the new widget comes back with the saved answer and feedback."""
+    first = Classify(sample.exercises["sort"], key="sample.yml#sort", store=store)
+    first.dropdowns["police"].value = "providers"
+    first.dropdowns["football"].value = "none"
+    first.check_button.click()
+    again = Classify(sample.exercises["sort"], key="sample.yml#sort", store=ProgressStore(store.path))
+    assert again.get_answer() == {"police": "providers", "football": "none"}
+    assert "Your saved answer from" in again.feedback_html.value
+    assert "2 of 3 items" in again.feedback_html.value
+
+
+def test_reset_clears_widget_and_file(sample, store):
+    view = SelfCheck(sample.exercises["pick-many"], key="k", store=store)
+    view.boxes["police"].value = True
+    view.check_button.click()
+    view.reset_button.click()
+    assert view.get_answer() == [] and "Cleared" in view.feedback_html.value
+    assert ProgressStore(store.path).get("k") is None
+    assert SelfCheck(sample.exercises["pick-many"], key="k", store=store).get_answer() == []
+
+
+def test_saved_answer_that_no_longer_fits_is_dropped_with_a_notice(sample, store):
+    store.save("k", answer=["zzz"], completed=False, score=0)
+    view = SelfCheck(sample.exercises["pick-one"], key="k", store=store)
+    assert view.get_answer() == []
+    assert "no longer fits" in view.notice_html.value
+
+
+def test_damaged_progress_file_is_reported_in_the_exercise(sample, store):
+    store.path.write_text("{{{ not json")
+    view = SelfCheck(sample.exercises["pick-one"], key="k", store=store)
+    assert "was damaged" in view.notice_html.value and "role=\"alert\"" in view.notice_html.value
+    view.radio.value = "a"
+    view.check_button.click()
+    assert ProgressStore(store.path).get("k")["completed"] is True
+
+
+def test_show_builds_the_right_view_for_real_content(tmp_path):
+    from ssr_widgets.loader import content_files, load_section
+
+    files = content_files()
+    if not files:
+        pytest.fail("no course content files found")
+    for path in files:
+        for ex_id, ex in load_section(path).exercises.items():
+            view = show(f"{path.name}#{ex_id}", store=ProgressStore(tmp_path / "p.json"))
+            assert isinstance(view, SelfCheck if ex.kind == "choice" else Classify)
