@@ -15,10 +15,11 @@ from pathlib import Path
 
 from .model import Course, Section
 
-__all__ = ["course_map_markdown", "nav_markdown", "sync"]
+__all__ = ["course_map_markdown", "nav_markdown", "objectives_markdown", "sync"]
 
 NAV_TAG = "nav"
 MAP_TAG = "course-map"
+OBJECTIVES_TAG = "objectives"
 README_START = "<!-- course-map:start (generated from ssr_widgets/content/course.yml) -->"
 README_END = "<!-- course-map:end -->"
 
@@ -61,6 +62,16 @@ def course_map_markdown(course: Course, prefix: str = "") -> str:
     return "\n".join(lines)
 
 
+def objectives_markdown(course: Course) -> str:
+    """The learning objectives as a numbered list, with the section that teaches each."""
+    taught_in = {lo: s.title for s in course.sections for lo in s.objectives}
+    lines = ["At the end of the course, you will be able to:", ""]
+    for n, o in enumerate(course.objectives, 1):
+        where = f" *({taught_in[o.id]})*" if o.id in taught_in else ""
+        lines.append(f"{n}. **{o.id}** — {o.text}{where}")
+    return "\n".join(lines)
+
+
 def sync(root: Path, *, write: bool) -> list[str]:
     """Bring generated navigation up to date (``write``) or list what is out of date.
 
@@ -87,7 +98,11 @@ def sync(root: Path, *, write: bool) -> list[str]:
             problems.append(f"{s.notebook}: listed in course.yml but missing")
             continue
         nb = nbformat.read(path, as_version=4)
-        wanted = {NAV_TAG: nav_markdown(course, s.id), MAP_TAG: course_map_markdown(course)}
+        wanted = {
+            NAV_TAG: nav_markdown(course, s.id),
+            MAP_TAG: course_map_markdown(course),
+            OBJECTIVES_TAG: objectives_markdown(course),
+        }
         changed = False
         found_nav = 0
         for cell in nb.cells:

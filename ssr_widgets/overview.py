@@ -43,15 +43,17 @@ class ProgressOverview(widgets.VBox):
     def refresh(self) -> None:
         before = len(self.store.notices)
         rows = section_progress(self.store)
+        td = '<td style="padding: 0.2em 1em; border-bottom: 1px solid #ccc;">'
         body = "".join(
-            f"<tr><td>{esc(title)}</td><td>{done} of {total} completed</td><td>{tried} tried</td></tr>"
+            f"<tr>{td}{esc(title)}</td>{td}{done} of {total} completed</td>{td}{tried} started</td></tr>"
             for title, done, tried, total in rows
         )
         done_all = sum(r[1] for r in rows)
         total_all = sum(r[3] for r in rows)
         notices = "".join(f'<p role="alert">⚠ {esc(n)}</p>' for n in self.store.notices[before:])
         self.table.value = (
-            f"{notices}<table><thead><tr><th>Section</th><th>Exercises</th><th>Started</th></tr></thead>"
+            f'{notices}<table style="border-collapse: collapse;"><thead><tr><th style="text-align: left;">'
+            "Section</th><th>Exercises</th><th>Started</th></tr></thead>"
             f"<tbody>{body}</tbody></table>"
             f"<p><strong>In total: {done_all} of {total_all} exercises completed.</strong> "
             f"Your progress is kept in <code>{esc(str(self.store.path))}</code>.</p>"

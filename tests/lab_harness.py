@@ -1,0 +1,157 @@
+"""Run JupyterLab on 127.0.0.1 and drive it in headless Debian Chromium (used by browser tests and benchmarks).
+
+Follows what was proven on this kind of machine: an isolated Jupyter config, no news or update
+toasts, a token, Playwright with ``executable_path=/usr/bin/chromium`` (browsers are never
+downloaded), and the Run menu's own "Run All Cells" command.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Lab:
+    """A running JupyterLab server: ``url(path)`` gives a tokenised address."""
+
+    def __init__(self, root: Path, port: int, token: str, proc: subprocess.Popen, log: Path) -> None:
+        self.root, self.port, self.token, self.proc, self.log = root, port, token, proc, log
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str) -> str:
+        return f"{self.base}/{path.lstrip('/')}?token={self.token}&reset"
+
+    def api(self, path: str) -> object:
+        req = urllib.request.Request(f"{self.base}/api/{path}", headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(req, timeout=5) as resp:  # noqa: S310 - loopback only
+            return json.loads(resp.read())
+
+
+@contextlib.contextmanager
+def jupyterlab(root: Path, workdir: Path, env: dict[str, str] | None = None) -> Iterator[Lab]:
+    """Start JupyterLab serving ``root``; config, settings and logs go under ``workdir``."""
+    port, token = free_port(), secrets.token_hex(16)
+    cfg = workdir / "jupyter-config"
+    settings = workdir / "lab-settings"
+    note = settings / "@jupyterlab" / "apputils-extension"
+    note.mkdir(parents=True, exist_ok=True)
+    (note / "notification.jupyterlab-settings").write_text(json.dumps({"checkForUpdates": False,
+                                                                        "fetchNews": "false"}))
+    cfg.mkdir(parents=True, exist_ok=True)
+    full_env = {k: v for k, v in os.environ.items() if k != "SSR_PROGRESS_FILE"}
+    full_env.update(
+        JUPYTER_CONFIG_DIR=str(cfg), JUPYTERLAB_SETTINGS_DIR=str(settings),
+        JUPYTERLAB_WORKSPACES_DIR=str(workdir / "workspaces"), JUPYTER_RUNTIME_DIR=str(workdir / "runtime"),
+    )
+    full_env.update(env or {})
+    log = workdir / "jupyterlab.log"
+    cmd = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+        f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}", "--allow-root",
+        "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=full_env, cwd=root)
+    lab = Lab(root, port, token, proc, log)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited early:\n{log.read_text()[-3000:]}")
+            try:
+                lab.api("status")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"JupyterLab did not start:\n{log.read_text()[-3000:]}") from None
+                time.sleep(0.3)
+        yield lab
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def copy_notebooks(src: Path, dst: Path) -> Path:
+    """A fresh learner workspace: the committed notebooks, without any progress file."""
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("ssr-progress*", ".ipynb_checkpoints"))
+    return dst
+
+
+@contextlib.contextmanager
+def chromium_page(viewport: tuple[int, int] = (1280, 1600)):
+    """A Playwright page in Debian's headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+            page.set_default_timeout(60_000)
+            yield page
+        finally:
+            browser.close()
+
+
+# -- JupyterLab actions ----------------------------------------------------------------------
+
+def open_notebook(page, lab: Lab, name: str) -> None:
+    page.goto(lab.url(f"lab/tree/{name}"))
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=90_000)
+
+
+def _menu(page, menu: str, command: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
+    page.locator(f'.lm-Menu-item[data-command="{command}"]').click()
+
+
+def run_all(page) -> None:
+    """Run → Run All Cells, then wait until no cell is queued or running and the kernel is idle."""
+    _menu(page, "Run", "runmenu:run-all")
+    page.wait_for_function(
+        """() => { const ps = [...document.querySelectorAll('.jp-InputArea-prompt')];
+                   return ps.length > 0 && ps.every(p => !p.textContent.includes('*'))
+                          && ps.some(p => /\\[\\d+\\]/.test(p.textContent)); }""",
+        timeout=120_000,
+    )
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
+
+
+def restart_kernel(page) -> None:
+    """Kernel → Restart Kernel…, confirm, and wait for the new kernel to be idle."""
+    _menu(page, "Kernel", "kernelmenu:restart")
+    page.locator(".jp-Dialog-button.jp-mod-accept").click()
+    page.wait_for_selector(".jp-Dialog", state="detached")
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
+
+
+def exercise(page, title: str):
+    """The exercise widget whose heading is ``title``."""
+    return page.locator(".ssr-exercise", has_text=title).first

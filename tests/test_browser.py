@@ -1,0 +1,78 @@
+"""A learner in a real browser: JupyterLab on 127.0.0.1, headless Debian Chromium, driven by Playwright."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from ssr_widgets.loader import load_exercise
+
+from .conftest import ROOT
+from .lab_harness import CHROMIUM, chromium_page, copy_notebooks, exercise, jupyterlab, open_notebook, restart_kernel, run_all
+
+pytestmark = pytest.mark.browser
+
+SORT_REF = "01_concept.yml#security-sector-sort"
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing in CI: run-tests.sh should have installed Debian's chromium")
+        pytest.skip("Debian chromium is not installed")
+    work = tmp_path_factory.mktemp("lab")
+    root = copy_notebooks(ROOT / "notebooks", work / "learner")
+    with jupyterlab(root, work) as server:
+        yield server
+
+
+@pytest.fixture
+def page():
+    with chromium_page() as p:
+        yield p
+
+
+def test_classify_by_clicking_then_restart_restores_the_answer(lab, page):
+    ex = load_exercise(SORT_REF)
+    labels = {c.id: c.label for c in ex.categories}
+    # A known mix: every item right except the first, which goes into a wrong box.
+    wrong_first = next(c.id for c in ex.categories if c.id != ex.items[0].category)
+    wanted = {it.id: (wrong_first if n == 0 else it.category) for n, it in enumerate(ex.items)}
+
+    open_notebook(page, lab, "01_concept.ipynb")
+    run_all(page)
+    widget = exercise(page, ex.title)
+    widget.scroll_into_view_if_needed()
+    selects = widget.locator("select")
+    assert selects.count() == len(ex.items)
+    for n, item in enumerate(ex.items):
+        # each list is labelled with the item's own text (a real <label for=...>)
+        assert page.get_by_label(item.text, exact=True).count() >= 1
+        selects.nth(n).select_option(label=labels[wanted[item.id]])
+    widget.get_by_role("button", name="Check").click()
+
+    feedback = widget.locator(".ssr-feedback")
+    total = len(ex.items)
+    feedback.get_by_text(f"{total - 1} of {total} items are in the right place").wait_for()
+    text = feedback.inner_text()
+    assert "✘" in text and "✔" in text  # right/wrong marked by symbols and words, not colour alone
+    first = ex.items[0]
+    assert f"Not right: you chose {labels[wrong_first]}. It belongs in: {labels[first.category]}." in text
+    assert first.why.split(".")[0] in text  # the explanation, not just a verdict
+
+    saved = json.loads((lab.root / "ssr-progress.json").read_text(encoding="utf-8"))
+    assert saved["exercises"][SORT_REF]["answer"] == wanted
+
+    restart_kernel(page)
+    run_all(page)
+    widget = exercise(page, ex.title)
+    widget.scroll_into_view_if_needed()
+    widget.locator(".ssr-feedback").get_by_text("Your saved answer from").wait_for()
+    selects = widget.locator("select")
+    shown = [selects.nth(n).evaluate("s => s.options[s.selectedIndex].text") for n in range(len(ex.items))]
+    assert shown == [labels[wanted[it.id]] for it in ex.items]
+    assert f"{total - 1} of {total} items are in the right place" in widget.locator(".ssr-feedback").inner_text()
