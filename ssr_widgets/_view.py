@@ -78,6 +78,7 @@ class ExerciseView(widgets.VBox, Generic[E]):
         )
         self.reset_button = widgets.Button(description="Reset", tooltip="Clear your answer and start again")
         self.feedback_html = widgets.HTML(value="")
+        self.feedback_html.add_class("ssr-feedback-area")
         self.notice_html = widgets.HTML(value="")
         self.last_feedback: Feedback | None = None
         self.notices: list[str] = []

@@ -73,6 +73,7 @@ def test_classify_by_clicking_then_restart_restores_the_answer(lab, page):
     widget.scroll_into_view_if_needed()
     widget.locator(".ssr-feedback").get_by_text("Your saved answer from").wait_for()
     selects = widget.locator("select")
-    shown = [selects.nth(n).evaluate("s => s.options[s.selectedIndex].text") for n in range(len(ex.items))]
+    shown = [selects.nth(n).evaluate("s => s.options[s.selectedIndex].text").replace("\xa0", " ")
+             for n in range(len(ex.items))]
     assert shown == [labels[wanted[it.id]] for it in ex.items]
     assert f"{total - 1} of {total} items are in the right place" in widget.locator(".ssr-feedback").inner_text()
