@@ -59,8 +59,16 @@ _STYLE = """<style>
 .ssr-remark { margin-bottom: 0.5em; line-height: 1.4; }
 .ssr-mark { font-weight: bold; }
 .ssr-notice { background: #fff6d5; padding: 0.3em 0.6em; border: 1px solid #b58900; }
-.ssr-exercise .widget-radio-box label, .ssr-exercise .widget-checkbox label { white-space: normal; }
-.ssr-exercise .widget-label { white-space: normal; }
+.ssr-exercise .widget-radio-box label {
+  height: auto; line-height: 1.4; white-space: normal; margin-bottom: 0.45em;
+  display: flex; flex-direction: row-reverse; justify-content: flex-end; align-items: flex-start;
+}
+.ssr-exercise .widget-radio-box input { height: 1.4em; float: none; flex: none; }
+.ssr-exercise .widget-inline-hbox { align-items: center; margin-bottom: 0.3em; }
+.ssr-exercise .widget-inline-hbox .widget-label {
+  white-space: normal; height: auto; line-height: 1.3; overflow: visible; text-overflow: clip;
+}
+.ssr-exercise .widget-checkbox label { white-space: normal; }
 </style>"""
 
 

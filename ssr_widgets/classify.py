@@ -17,7 +17,8 @@ from .progress import ProgressStore
 
 __all__ = ["Classify"]
 
-_UNSORTED = "— choose a box —"
+_UNSORTED_LABEL = "— choose a box —"
+_UNSORTED = ""  # a real option value, so the list shows the hint instead of a blank
 
 
 class Classify(ExerciseView[ClassifyExercise]):
@@ -27,11 +28,11 @@ class Classify(ExerciseView[ClassifyExercise]):
     """
 
     def __init__(self, exercise: ClassifyExercise, *, key: str, store: ProgressStore) -> None:
-        choices = [(_UNSORTED, None)] + [(c.label, c.id) for c in exercise.categories]
+        choices = [(_UNSORTED_LABEL, _UNSORTED)] + [(c.label, c.id) for c in exercise.categories]
         self.dropdowns: dict[str, widgets.Dropdown] = {
             item.id: widgets.Dropdown(
                 options=choices,
-                value=None,
+                value=_UNSORTED,
                 description=item.text,
                 description_allow_html=False,
                 style={"description_width": "45%"},
@@ -49,7 +50,7 @@ class Classify(ExerciseView[ClassifyExercise]):
         super().__init__(exercise, key=key, store=store, controls=controls)
 
     def get_answer(self) -> dict[str, str]:
-        return {iid: dd.value for iid, dd in self.dropdowns.items() if dd.value is not None}
+        return {iid: dd.value for iid, dd in self.dropdowns.items() if dd.value != _UNSORTED}
 
     def set_answer(self, answer: Any) -> None:
         placed = dict(answer)
@@ -58,7 +59,7 @@ class Classify(ExerciseView[ClassifyExercise]):
         if unknown:
             raise ValueError(f"saved answer names unknown items or boxes: {sorted(map(str, unknown))}")
         for iid, dd in self.dropdowns.items():
-            dd.value = placed.get(iid)
+            dd.value = placed.get(iid, _UNSORTED)
 
     def clear_answer(self) -> None:
         self.set_answer({})
