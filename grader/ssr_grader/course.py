@@ -1,0 +1,64 @@
+"""The nbgrader course directory and nbgrader's own Python API, configured from ``nbgrader_config.py``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import GRADER_DIR
+from .bank import ItemBank, QuizSettings, load_bank, load_quiz
+
+__all__ = ["Course", "open_course"]
+
+BANK_FILE = "item_bank.yml"
+QUIZ_FILE = "quiz.yml"
+
+
+@dataclass
+class Course:
+    """A course directory (``grader/`` or a copy of it) with its bank, quiz settings and nbgrader API."""
+
+    root: Path
+    bank: ItemBank
+    quiz: QuizSettings
+    exchange: Path | None = None
+
+    def config(self):
+        from traitlets.config.loader import PyFileConfigLoader
+
+        cfg = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
+        cfg.CourseDirectory.root = str(self.root)
+        cfg.ExplainInFeedback.item_bank = str(self.root / BANK_FILE)
+        if self.exchange is not None:
+            cfg.Exchange.root = str(self.exchange)
+        return cfg
+
+    def api(self):
+        """nbgrader's ``NbGraderAPI`` for this course (the same code its command line uses)."""
+        from nbgrader.apps import NbGraderAPI
+        from nbgrader.coursedir import CourseDirectory
+
+        _tools_on_path()
+        cfg = self.config()
+        return NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
+
+    @property
+    def released_notebook(self) -> Path:
+        return self.root / "release" / self.quiz.assignment / self.quiz.notebook
+
+
+def _tools_on_path() -> None:
+    """nbgrader runs ``alembic`` by name when it creates a gradebook: make this environment's tools findable
+    even when ``ssr-trainer`` is started by its full path without activating the environment."""
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
+def open_course(root: Path | None = None, exchange: Path | None = None) -> Course:
+    """Open the course directory (default: ``$SSR_COURSE_DIR`` or the checkout's ``grader/``)."""
+    root = Path(root or os.environ.get("SSR_COURSE_DIR") or GRADER_DIR).resolve()
+    bank = load_bank(root / BANK_FILE)
+    return Course(root=root, bank=bank, quiz=load_quiz(root / QUIZ_FILE, bank), exchange=exchange)

@@ -1,0 +1,36 @@
+"""One step from item bank to released quiz: source notebook, nbgrader release, learner copy.
+
+``nbgrader generate_assignment`` strips the solutions and hidden tests. The released notebook
+is also copied into ``notebooks/quiz/`` of the course, where Binder and local learners open it;
+a test checks that copy is exactly what this step produces.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from .build import write_source
+from .course import Course
+
+__all__ = ["build_quiz"]
+
+
+class BuildError(RuntimeError):
+    """nbgrader could not generate the learner version; the message carries nbgrader's log."""
+
+
+def build_quiz(course: Course, learner_copy: Path | None = None) -> Path:
+    """Write the source quiz, run nbgrader's generate_assignment, and copy the release.
+
+    Returns the path of the released learner notebook.
+    """
+    write_source(course.root, course.bank, course.quiz)
+    result = course.api().generate_assignment(course.quiz.assignment, force=True, create=True)
+    if not result["success"]:
+        raise BuildError(f"nbgrader generate_assignment failed:\n{result.get('log', '')[-4000:]}")
+    released = course.released_notebook
+    if learner_copy is not None:
+        learner_copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(released, learner_copy)
+    return released

@@ -1,0 +1,59 @@
+"""Click-to-answer controls for the graded quiz: a click is written into the notebook's answer cell.
+
+nbgrader grades a fresh re-run of the submitted notebook file, so an answer only counts if it
+is *in the file*. The browser side of this widget (``static/quiz_answer.js``) rewrites the
+answer cell (``answer_q07 = "B"``) and saves the notebook; typing the same line by hand works
+everywhere. This module knows nothing about right answers: the key lives only on the trainer side.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import anywidget
+import traitlets
+
+__all__ = ["QuizAnswer", "choose"]
+
+
+class QuizAnswer(anywidget.AnyWidget):
+    """Radio buttons (one answer) or checkboxes (several) bound to one nbgrader answer cell."""
+
+    _esm = Path(__file__).parent / "static" / "quiz_answer.js"
+    answer_id = traitlets.Unicode(help="grade_id and variable name of the answer cell, e.g. answer_q07").tag(
+        sync=True
+    )
+    question_label = traitlets.Unicode(help="what the control is called, e.g. 'Question 7'").tag(sync=True)
+    letters = traitlets.List(traitlets.Unicode(), help="option letters, in order").tag(sync=True)
+    options = traitlets.List(traitlets.Unicode(), help="option texts, in the same order").tag(sync=True)
+    multiple = traitlets.Bool(False, help="True: several answers may be ticked").tag(sync=True)
+
+
+def choose(answer_id: str, options: list[str], *, multiple: bool = False, label: str | None = None):
+    """Show the click-to-answer control for one quiz question.
+
+    Parameters
+    ----------
+    answer_id : str
+        The answer cell's nbgrader ``grade_id``, which is also its variable (``answer_q07``).
+    options : list of str
+        The option texts; they are lettered A, B, C, ... in order.
+    multiple : bool
+        Whether several options may be chosen.
+    label : str, optional
+        Accessible name of the group, e.g. ``"Question 7"``.
+
+    Returns ``None`` while nbgrader autogrades (``NBGRADER_EXECUTION`` is set): grading never
+    waits for, or depends on, a widget.
+    """
+    if os.environ.get("NBGRADER_EXECUTION"):
+        return None
+    letters = [chr(ord("A") + i) for i in range(len(options))]
+    return QuizAnswer(
+        answer_id=answer_id,
+        question_label=label or answer_id.replace("answer_", "Question ").replace("_", " "),
+        letters=letters,
+        options=list(options),
+        multiple=multiple,
+    )

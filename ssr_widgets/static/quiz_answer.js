@@ -1,0 +1,136 @@
+// Click-to-answer for the nbgrader quiz: the learner's click is written into the notebook file.
+//
+// nbgrader autograde re-runs the notebook in a fresh kernel, so a widget's live value is lost.
+// This widget therefore finds the quiz's answer cell (nbgrader grade_id, e.g. "answer_q07"),
+// rewrites its source to `answer_q07 = "B"` on the shared notebook model, and saves the
+// notebook. On render it reads that cell and shows the recorded answer: the cell is the single
+// source of truth, so answers survive kernel restarts, re-opening and hand-typed answers.
+// Where no notebook context exists (another front end), it says so and the learner types.
+
+function cellMeta(cell) {
+  if (typeof cell.getMetadata === "function") return cell.getMetadata("nbgrader") || {};
+  const md = cell.metadata;
+  if (md && typeof md.get === "function") return md.get("nbgrader") || {};
+  return (md && md.nbgrader) || {};
+}
+
+function cellSource(cell) {
+  if (cell.sharedModel) return cell.sharedModel.getSource();
+  return cell.value ? cell.value.text : "";
+}
+
+function findAnswerCell(context, answerId) {
+  const cells = context.model.cells;
+  const line = new RegExp("^\\s*" + answerId + "\\s*=", "m");
+  let byLine = null;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells.get(i);
+    if (cellMeta(cell).grade_id === answerId) return cell;
+    if (!byLine && cell.type === "code" && line.test(cellSource(cell))) byLine = cell;
+  }
+  return byLine;
+}
+
+function parseAnswer(source, answerId, letters) {
+  const m = new RegExp(answerId + "\\s*=\\s*[\"']([^\"']*)[\"']").exec(source || "");
+  if (!m) return [];
+  const picked = m[1].toUpperCase().replace(/[\s,;]/g, "").split("");
+  return letters.filter((l) => picked.includes(l));
+}
+
+function render({ model, el }) {
+  const answerId = model.get("answer_id");
+  const letters = model.get("letters");
+  const texts = model.get("options");
+  const multiple = model.get("multiple");
+  const question = model.get("question_label");
+  const manager = model.widget_manager;
+  const context = manager && manager.context;
+
+  const form = document.createElement("fieldset");
+  form.className = "ssr-quiz-answer";
+  form.style.border = "1px solid #888";
+  form.style.padding = "0.5em 0.8em";
+  const legend = document.createElement("legend");
+  legend.textContent = `${question}: ${multiple ? "choose all answers that apply" : "choose one answer"}`;
+  form.appendChild(legend);
+
+  const inputs = [];
+  const name = `${answerId}-${Math.random().toString(36).slice(2)}`;
+  letters.forEach((letter, i) => {
+    const label = document.createElement("label");
+    label.style.display = "flex";
+    label.style.alignItems = "flex-start";
+    label.style.gap = "0.5em";
+    label.style.margin = "0.3em 0";
+    const input = document.createElement("input");
+    input.type = multiple ? "checkbox" : "radio";
+    input.name = name;
+    input.value = letter;
+    const span = document.createElement("span");
+    span.textContent = `${letter}. ${texts[i] || ""}`;
+    label.appendChild(input);
+    label.appendChild(span);
+    form.appendChild(label);
+    inputs.push(input);
+  });
+
+  const status = document.createElement("p");
+  status.className = "ssr-quiz-status";
+  status.setAttribute("role", "status");
+  status.setAttribute("aria-live", "polite");
+  form.appendChild(status);
+  el.appendChild(form);
+
+  const show = (picked) => inputs.forEach((inp) => (inp.checked = picked.includes(inp.value)));
+  const typed = (value) => `${answerId} = "${value}"`;
+
+  if (!context || !context.model || !context.model.cells) {
+    status.textContent =
+      "This screen cannot save clicks. Type your answer in the answer cell below, for example: " + typed(letters[0]);
+    inputs.forEach((inp) => (inp.disabled = true));
+    return;
+  }
+
+  const cell = findAnswerCell(context, answerId);
+  if (!cell) {
+    status.textContent = `The answer cell for ${question} is missing. Ask your trainer for a fresh copy of the quiz.`;
+    inputs.forEach((inp) => (inp.disabled = true));
+    return;
+  }
+  const current = parseAnswer(cellSource(cell), answerId, letters);
+  show(current);
+  status.textContent = current.length ? `Recorded answer: ${current.join(", ")}.` : "No answer recorded yet.";
+
+  // Keep in step when the learner types in the answer cell instead of clicking.
+  const onCellChange = () => show(parseAnswer(cellSource(cell), answerId, letters));
+  if (cell.sharedModel && cell.sharedModel.changed) cell.sharedModel.changed.connect(onCellChange);
+
+  let saving = Promise.resolve();
+  const record = () => {
+    const picked = inputs.filter((inp) => inp.checked).map((inp) => inp.value);
+    const value = picked.join("");
+    cell.sharedModel.setSource(typed(value));
+    status.textContent = "Saving…";
+    saving = saving
+      .then(() => context.save())
+      .then(() => {
+        status.textContent = picked.length
+          ? `Saved. Recorded answer: ${picked.join(", ")}.`
+          : "Saved. No answer recorded.";
+        el.dataset.saved = value;
+        el.dispatchEvent(new CustomEvent("ssr-answer-saved", { detail: value, bubbles: true }));
+      })
+      .catch((err) => {
+        status.textContent = "Your answer is in the notebook but could not be saved to disk: " + err +
+          ". Save the notebook with Ctrl+S (Cmd+S on a Mac).";
+      });
+  };
+  inputs.forEach((inp) => inp.addEventListener("change", record));
+
+  return () => {
+    if (cell.sharedModel && cell.sharedModel.changed) cell.sharedModel.changed.disconnect(onCellChange);
+  };
+}
+
+export default { render };
