@@ -22,7 +22,6 @@ c.Autograde.sanitize_preprocessors = [
 ]
 c.OverwriteCells.add_missing_cells = True
 c.Execute.timeout = 60
-c.Execute.allow_errors = True
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 20
 
@@ -36,6 +35,7 @@ c.ExplainInFeedback.item_bank = os.path.join(c.CourseDirectory.root, "item_bank.
 
 # LMS uploads: "<learner id>_<anything>.ipynb" or "<learner id>_<YYYY-MM-DDTHH-MM-SS>_<anything>.ipynb".
 c.ZipCollectApp.collector_plugin = "ssr_grader.lms.LmsFileNameCollector"
+c.LmsFileNameCollector.notebook = "end_of_course_quiz.ipynb"
 
 # The exchange (release -> fetch -> submit -> collect); the cohort tool can override it.
 c.Exchange.root = os.environ.get("SSR_EXCHANGE", "/srv/nbgrader/exchange")

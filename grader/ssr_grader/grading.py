@@ -1,0 +1,110 @@
+"""Autograde a batch of submissions one learner at a time, so one broken submission never stops the rest.
+
+Uses nbgrader's own API (``NbGraderAPI.autograde``) per learner and reads scores back from the
+gradebook. Each learner gets an :class:`Outcome` in plain words: graded (with score), or not
+graded and why (a damaged file, a wrong file name, a time-out...).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .course import Course
+
+__all__ = ["Outcome", "autograde_all", "check_submission_file", "scores"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    student: str
+    graded: bool
+    message: str
+    score: float | None = None
+    max_score: float | None = None
+    notes: tuple[str, ...] = ()
+
+
+def check_submission_file(path: Path) -> str | None:
+    """A plain-language problem with a submitted notebook file, or None if it can be graded."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return f"the file could not be read ({exc.strerror})"
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "the file is not a notebook (it is not text)"
+    except json.JSONDecodeError as exc:
+        return f"the notebook file is damaged (not valid JSON at line {exc.lineno}); ask the learner to upload it again"
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        return "the file is not a Jupyter notebook (no cells)"
+    return None
+
+
+def submitted_students(course: Course) -> list[str]:
+    base = course.root / "submitted"
+    if not base.is_dir():
+        return []
+    return sorted(p.name for p in base.iterdir() if (p / course.quiz.assignment).is_dir())
+
+
+def autograde_all(course: Course, students: list[str] | None = None) -> list[Outcome]:
+    """Autograde every submitted learner (or the given ones); never raises for one learner's problem."""
+    api = course.api()
+    outcomes = []
+    for student in students if students is not None else submitted_students(course):
+        folder = course.root / "submitted" / student / course.quiz.assignment
+        nb_path = folder / course.quiz.notebook
+        if not nb_path.exists():
+            found = sorted(p.name for p in folder.glob("*.ipynb"))
+            outcomes.append(Outcome(student, False, f"no {course.quiz.notebook} in the submission"
+                                    + (f" (found: {', '.join(found)})" if found else "")))
+            continue
+        problem = check_submission_file(nb_path)
+        if problem:
+            outcomes.append(Outcome(student, False, problem))
+            continue
+        result = api.autograde(course.quiz.assignment, student, force=True, create=True)
+        log = result.get("log", "")
+        if not result.get("success"):
+            outcomes.append(Outcome(student, False, _first_error(log)))
+            continue
+        score, max_score = scores(course, student)
+        notes = _grader_notes(course, student)
+        if "Timeout" in log or "timed out" in log.lower():
+            notes += ("a cell ran out of time and was stopped",)
+        outcomes.append(Outcome(student, True, "graded", score, max_score, notes))
+    return outcomes
+
+
+def scores(course: Course, student: str) -> tuple[float, float]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.api().coursedir.db_url, course.api().coursedir.course_id) as gb:
+        sub = gb.find_submission(course.quiz.assignment, student)
+        return float(sub.score), float(sub.max_score)
+
+
+def _grader_notes(course: Course, student: str) -> tuple[str, ...]:
+    """The notes NeutraliseLearnerCode left in the autograded notebook (removed cells, cleared answers)."""
+    import nbformat
+
+    path = course.root / "autograded" / student / course.quiz.assignment / course.quiz.notebook
+    if not path.exists():
+        return ()
+    nb = nbformat.read(path, as_version=4)
+    notes = []
+    for cell in nb.cells:
+        if cell.get("metadata", {}).get("ssr_grader_note"):
+            notes += [re.sub(r"^- Grader note: ", "", line) for line in cell.source.splitlines() if line.strip()]
+    return tuple(notes)
+
+
+def _first_error(log: str) -> str:
+    for line in log.splitlines():
+        if line.startswith("[ERROR]") and "Please see" not in line:
+            return "nbgrader could not grade it: " + line.removeprefix("[ERROR]").strip()
+    return "nbgrader could not grade it (see the log)"
