@@ -2,7 +2,7 @@
 
 nbgrader grades a fresh re-run of the submitted notebook file, so an answer only counts if it
 is *in the file*. The browser side of this widget (``static/quiz_answer.js``) rewrites the
-answer cell (``answer_q07 = "B"``) and saves the notebook; typing the same line by hand works
+answer cell (``answer_qNN = "B"``) and saves the notebook; typing the same line by hand works
 everywhere. This module knows nothing about right answers: the key lives only on the trainer side.
 """
 
@@ -21,7 +21,7 @@ class QuizAnswer(anywidget.AnyWidget):
     """Radio buttons (one answer) or checkboxes (several) bound to one nbgrader answer cell."""
 
     _esm = Path(__file__).parent / "static" / "quiz_answer.js"
-    answer_id = traitlets.Unicode(help="grade_id and variable name of the answer cell, e.g. answer_q07").tag(
+    answer_id = traitlets.Unicode(help="grade_id and variable name of the answer cell, e.g. answer_qNN").tag(
         sync=True
     )
     question_label = traitlets.Unicode(help="what the control is called, e.g. 'Question 7'").tag(sync=True)
@@ -36,7 +36,7 @@ def choose(answer_id: str, options: list[str], *, multiple: bool = False, label:
     Parameters
     ----------
     answer_id : str
-        The answer cell's nbgrader ``grade_id``, which is also its variable (``answer_q07``).
+        The answer cell's nbgrader ``grade_id``, which is also its variable (``answer_qNN``).
     options : list of str
         The option texts; they are lettered A, B, C, ... in order.
     multiple : bool

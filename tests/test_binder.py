@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -52,15 +53,29 @@ def test_binder_venv_installs_the_course_and_runs_every_notebook(tmp_path):
                            env=env, capture_output=True, text=True, check=True).stdout
     assert str(venv) in where, "the course package must be installed into the image, not read from the repo"
 
+    # What Binder serves learners: the image's files and the installed packages hold no answer key.
+    from ssr_grader.course import open_course
+
+    from .key_scan import key_patterns, scan_tree
+
+    patterns = key_patterns(open_course(ROOT / "grader").bank)
+    site = next((venv / "lib").glob("python3*/site-packages"))
+    assert scan_tree(repo, patterns) == []
+    assert scan_tree(site / "ssr_widgets", patterns) == [] and scan_tree(site / "ssr_grader", patterns) == []
+    assert not list(repo.rglob("item_bank.yml")) and not list(site.rglob("item_bank.yml"))
+    listing = subprocess.run([str(venv / "bin" / "jupyter"), "labextension", "list"], env=env,
+                             capture_output=True, text=True)
+    disabled = (listing.stdout + listing.stderr).split("Disabled extensions:")[-1]
+    assert "@jupyter/nbgrader:formgrader" in disabled and "@jupyter/nbgrader:create-assignment" in disabled
+
     out = tmp_path / "executed"
-    for section in load_course().sections:
-        if not section.available:
-            continue
+    notebooks = [s.notebook for s in load_course().sections if s.available] + ["quiz/end_of_course_quiz.ipynb"]
+    for notebook in notebooks:
         env["SSR_PROGRESS_FILE"] = str(tmp_path / "progress.json")
         done = subprocess.run(
             [str(venv / "bin" / "jupyter"), "nbconvert", "--to", "notebook", "--execute",
-             "--ExecutePreprocessor.timeout=120", "--output-dir", str(out), f"notebooks/{section.notebook}"],
+             "--ExecutePreprocessor.timeout=120", "--output-dir", str(out), f"notebooks/{notebook}"],
             cwd=repo, env=env, capture_output=True, text=True,
         )
         assert done.returncode == 0, done.stderr[-3000:]
-        assert '"output_type": "error"' not in (out / section.notebook).read_text()
+        assert '"output_type": "error"' not in (out / Path(notebook).name).read_text()

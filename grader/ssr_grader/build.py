@@ -44,8 +44,8 @@ def build_source_notebook(bank: ItemBank, quiz: QuizSettings) -> nbformat.Notebo
             "- **To answer, click** the round button (one answer) or tick the boxes (several answers). "
             "Your click is saved in this notebook at once.\n"
             "- First run all cells: menu **Run → Run All Cells**. The answer buttons appear after this step.\n"
-            "- If you cannot click, type your answer in the answer cell under the question, for example "
-            '`answer_q01 = "B"` or, for several answers, `answer_q05 = "AC"`.\n'
+            "- If you cannot click, type the letter of your answer between the quotes in the answer cell "
+            'under the question. For several answers, type all their letters, for example `"AC"`.\n'
             "- Do not add, delete or change other cells: only answers and the open question are graded.\n"
             "- When you have finished, save the notebook (**File → Save**) and submit it as your trainer explains.",
             metadata=_nbgrader("quiz_intro", locked=True),

@@ -1,8 +1,8 @@
 // Click-to-answer for the nbgrader quiz: the learner's click is written into the notebook file.
 //
 // nbgrader autograde re-runs the notebook in a fresh kernel, so a widget's live value is lost.
-// This widget therefore finds the quiz's answer cell (nbgrader grade_id, e.g. "answer_q07"),
-// rewrites its source to `answer_q07 = "B"` on the shared notebook model, and saves the
+// This widget therefore finds the quiz's answer cell (nbgrader grade_id, e.g. "answer_qNN"),
+// rewrites its source to `answer_qNN = "B"` on the shared notebook model, and saves the
 // notebook. On render it reads that cell and shows the recorded answer: the cell is the single
 // source of truth, so answers survive kernel restarts, re-opening and hand-typed answers.
 // Where no notebook context exists (another front end), it says so and the learner types.
