@@ -62,6 +62,10 @@ def jupyterlab(root: Path, workdir: Path, env: dict[str, str] | None = None) -> 
     note.mkdir(parents=True, exist_ok=True)
     (note / "notification.jupyterlab-settings").write_text(json.dumps({"checkForUpdates": False,
                                                                         "fetchNews": "false"}))
+    # Render every cell (not only those in view), so tests can reach any question without scrolling tricks.
+    tracker = settings / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True, exist_ok=True)
+    (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     cfg.mkdir(parents=True, exist_ok=True)
     full_env = {k: v for k, v in os.environ.items() if k != "SSR_PROGRESS_FILE"}
     full_env.update(
