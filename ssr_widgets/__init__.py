@@ -11,8 +11,10 @@ progress file so they survive a kernel restart.
 
 from __future__ import annotations
 
+import importlib
+
 from .loader import load_course, load_exercise, load_section
-from .model import ChoiceExercise, ClassifyExercise, ContentError
+from .model import ContentError
 from .progress import ProgressStore, default_store
 
 __all__ = ["ContentError", "__version__", "load_course", "load_exercise", "load_section", "show", "show_progress"]
@@ -25,7 +27,8 @@ def show(ref: str, *, store: ProgressStore | None = None):
     Parameters
     ----------
     ref : str
-        ``"<content file>#<exercise id>"``, e.g. ``"01_concept.yml#security-sector-sort"``.
+        ``"<content file>#<exercise id>"``, e.g. ``"01_concept.yml#security-sector-sort"``; the
+        file is looked up in the course content, unless it is an absolute path.
     store : ProgressStore, optional
         Where answers are saved; defaults to the learner's progress file.
 
@@ -34,17 +37,21 @@ def show(ref: str, *, store: ProgressStore | None = None):
     ipywidgets.VBox
         The exercise view; as the last line of a cell, the notebook displays it.
     """
-    from .classify import Classify
-    from .selfcheck import SelfCheck
-
     exercise = load_exercise(ref)
-    key = ref.strip()
-    store = store or default_store()
-    if isinstance(exercise, ChoiceExercise):
-        return SelfCheck(exercise, key=key, store=store)
-    if isinstance(exercise, ClassifyExercise):
-        return Classify(exercise, key=key, store=store)
-    raise ContentError(f"{ref}: no view for exercise kind '{exercise.kind}'")  # pragma: no cover
+    module, name = _VIEWS[exercise.kind]
+    view = getattr(importlib.import_module(module, __name__), name)
+    return view(exercise, key=ref.strip(), store=store or default_store())
+
+
+#: The view for each exercise kind, imported only when an exercise of that kind is shown.
+_VIEWS = {
+    "choice": (".selfcheck", "SelfCheck"),
+    "classify": (".classify", "Classify"),
+    "order": (".ordering", "Ordering"),
+    "match": (".matching", "Matching"),
+    "actormap": (".actormap", "ActorMap"),
+    "scenario": (".scenario", "Scenario"),
+}
 
 
 def show_progress(store: ProgressStore | None = None):

@@ -15,10 +15,10 @@ from typing import Any, Generic, Iterator, TypeVar
 import ipywidgets as widgets
 
 from .checking import Feedback
-from .model import ChoiceExercise, ClassifyExercise
+from .model import ExerciseBase
 from .progress import ProgressStore
 
-E = TypeVar("E", ChoiceExercise, ClassifyExercise)
+E = TypeVar("E", bound=ExerciseBase)
 
 _RIGHT = "✔"  # heavy check mark
 _WRONG = "✘"  # heavy ballot x
@@ -35,7 +35,7 @@ def render_feedback(feedback: Feedback, *, restored_from: str | None = None) -> 
     parts = ['<div class="ssr-feedback" role="status" aria-live="polite">']
     if restored_from:
         parts.append(f'<p class="ssr-restored">{_NOTE} Your saved answer from {esc(restored_from)} is shown.</p>')
-    state = "ssr-ok" if feedback.complete else "ssr-not-ok"
+    state = "ssr-ok" if feedback.complete else "ssr-not-ok" if feedback.remarks else "ssr-info"
     parts.append(f'<p class="ssr-summary {state}"><strong>{head_mark} {esc(feedback.summary)}</strong></p>')
     if feedback.remarks:
         parts.append('<ul class="ssr-remarks">')
@@ -69,11 +69,22 @@ _STYLE = """<style>
   white-space: normal; height: auto; line-height: 1.3; overflow: visible; text-overflow: clip;
 }
 .ssr-exercise .widget-checkbox label { white-space: normal; }
+.ssr-sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0;
+  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 </style>"""
 
 
 class ExerciseView(widgets.VBox, Generic[E]):
-    """Base view: subclasses provide ``controls`` and the answer get/set/check methods."""
+    """Base view: subclasses provide ``controls`` and the answer get/set/check methods.
+
+    A kind that needs more than the explained feedback (a picture, a debrief) returns it from
+    :meth:`render_details`; one whose answer is checked as it goes (a scenario) hides Check.
+    """
+
+    show_check_button = True
+    reset_label = "Reset"
+    reset_tooltip = "Clear your answer and start again"
+    cleared_message = "Cleared. Answer again, then press Check."
 
     def __init__(self, exercise: E, *, key: str, store: ProgressStore, controls: widgets.Widget) -> None:
         self.exercise = exercise
@@ -84,9 +95,12 @@ class ExerciseView(widgets.VBox, Generic[E]):
             tooltip="Check your answer and see why each option is right or wrong",
             button_style="primary",
         )
-        self.reset_button = widgets.Button(description="Reset", tooltip="Clear your answer and start again")
+        if not self.show_check_button:
+            self.check_button.layout.display = "none"
+        self.reset_button = widgets.Button(description=self.reset_label, tooltip=self.reset_tooltip)
         self.feedback_html = widgets.HTML(value="")
         self.feedback_html.add_class("ssr-feedback-area")
+        self.details_html = widgets.HTML(value="")
         self.notice_html = widgets.HTML(value="")
         self.last_feedback: Feedback | None = None
         self.notices: list[str] = []
@@ -98,7 +112,8 @@ class ExerciseView(widgets.VBox, Generic[E]):
         )
         buttons = widgets.HBox([self.check_button, self.reset_button])
         super().__init__(
-            children=[header, controls, buttons, self.feedback_html, self._sources_html(), self.notice_html]
+            children=[header, controls, buttons, self.feedback_html, self.details_html, self._sources_html(),
+                      self.notice_html]
         )
         self.add_class("ssr-exercise")
         self.check_button.on_click(lambda _b: self.check())
@@ -121,6 +136,10 @@ class ExerciseView(widgets.VBox, Generic[E]):
     def is_answered(self, answer: Any) -> bool:
         return bool(answer)
 
+    def render_details(self, answer: Any, feedback: Feedback) -> str:
+        """HTML shown below the feedback after a check (empty: nothing)."""
+        return ""
+
     # -- behaviour ---------------------------------------------------------------------------
     def check(self) -> Feedback:
         """Check the current answer, show why, and save it."""
@@ -128,6 +147,7 @@ class ExerciseView(widgets.VBox, Generic[E]):
         feedback = self.evaluate(answer)
         self.last_feedback = feedback
         self.feedback_html.value = render_feedback(feedback)
+        self.details_html.value = self.render_details(answer, feedback)
         if self.is_answered(answer):
             with self._collect_notices():
                 self.store.save(self.key, answer=answer, completed=feedback.complete, score=feedback.score)
@@ -139,8 +159,8 @@ class ExerciseView(widgets.VBox, Generic[E]):
         self.last_feedback = None
         with self._collect_notices():
             self.store.reset(self.key)
-        self.feedback_html.value = f'<p role="status">{_NOTE} Cleared. Answer again, then press Check.</p>'
-
+        self.details_html.value = ""
+        self.feedback_html.value = f'<p role="status">{_NOTE} {esc(self.cleared_message)}</p>'
 
     def _restore(self) -> None:
         with self._collect_notices():
@@ -161,6 +181,7 @@ class ExerciseView(widgets.VBox, Generic[E]):
                 self.last_feedback = feedback
                 when = str(entry.get("updated", "")).replace("T", " ")[:16]
                 self.feedback_html.value = render_feedback(feedback, restored_from=when or "earlier")
+                self.details_html.value = self.render_details(self.get_answer(), feedback)
 
     @contextlib.contextmanager
     def _collect_notices(self) -> Iterator[None]:

@@ -6,12 +6,33 @@ without a notebook, and the same feedback text appears whatever front end shows 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, Sequence
 
-from .model import ChoiceExercise, ClassifyExercise
+from .model import (
+    ActorMapExercise,
+    ChoiceExercise,
+    ClassifyExercise,
+    MatchExercise,
+    OrderExercise,
+    ScenarioExercise,
+)
 
-__all__ = ["Feedback", "Remark", "check_choice", "check_classify"]
+__all__ = [
+    "Feedback",
+    "Remark",
+    "ScenarioPath",
+    "best_paths",
+    "check_actormap",
+    "check_choice",
+    "check_classify",
+    "check_match",
+    "check_order",
+    "check_scenario",
+    "path_nodes",
+    "path_scores",
+]
 
 
 @dataclass(frozen=True)
@@ -85,48 +106,297 @@ def check_choice(exercise: ChoiceExercise, chosen: frozenset[str] | set[str] | s
     return Feedback(score, complete, summary, tuple(remarks))
 
 
+@dataclass(frozen=True)
+class _Wording:
+    """How an assignment exercise (classify, match) talks about its rows and choices."""
+
+    row: str  # "item": unknown-id errors
+    choice: str  # "category"
+    unset: str  # "Not sorted yet. It belongs in: {right}."
+    wrong: str  # "Not right: you chose {chosen}. It belongs in: {right}."
+    all_right: str  # "Correct. All {total} items are in the right place."
+    some_right: str  # "{n} of {total} items are in the right place."
+    open_: str  # "not sorted yet"
+
+
+_CLASSIFY = _Wording(
+    "item", "category", "Not sorted yet. It belongs in: {right}.", "Not right: you chose {chosen}. It belongs in: {right}.",
+    "Correct. All {total} items are in the right place.", "{n} of {total} items are in the right place.",
+    "not sorted yet",
+)
+_MATCH = _Wording(
+    "prompt", "answer", "Not matched yet. The best match: {right}.", "Not right: you chose {chosen}. The best match: {right}.",
+    "Correct. All {total} are matched well.", "{n} of {total} are matched well.", "not matched yet",
+)
+
+
+def _check_assignment(
+    exercise_id: str,
+    rows: Sequence[tuple[str, str, str, str]],
+    labels: Mapping[str, str],
+    placed: Mapping[str, str | None],
+    words: _Wording,
+) -> tuple[list[Remark], int, int, str]:
+    """Shared by classify and match: each row (id, text, right choice, why) gets one choice.
+
+    Returns the remarks, the number right, the number left open, and the summary so far.
+    """
+    unknown_rows = set(placed) - {r[0] for r in rows}
+    if unknown_rows:
+        raise ValueError(f"unknown {words.row} id(s) for '{exercise_id}': {', '.join(sorted(unknown_rows))}")
+    for row_id, choice in placed.items():
+        if choice is not None and choice not in labels:
+            raise ValueError(f"unknown {words.choice} '{choice}' for {words.row} '{row_id}' in '{exercise_id}'")
+
+    remarks = []
+    n_right = n_open = 0
+    for row_id, text, right, why in rows:
+        choice = placed.get(row_id)
+        if choice is None:
+            n_open += 1
+            remarks.append(Remark(text, False, words.unset.format(right=labels[right]), why))
+        elif choice == right:
+            n_right += 1
+            remarks.append(Remark(text, True, f"Right: {labels[right]}.", why, chosen=True))
+        else:
+            verdict = words.wrong.format(chosen=labels[choice], right=labels[right])
+            remarks.append(Remark(text, False, verdict, why, chosen=True))
+    total = len(rows)
+    if n_right == total:
+        summary = words.all_right.format(total=total)
+    else:
+        summary = words.some_right.format(n=n_right, total=total)
+        if n_open:
+            summary += f" {n_open} {_is_are(n_open)} {words.open_}."
+    return remarks, n_right, n_open, summary
+
+
+def _is_are(n: int) -> str:
+    return "is" if n == 1 else "are"
+
+
+_TRY_AGAIN = " Read the explanations, change your answers, and check again."
+
+
 def check_classify(exercise: ClassifyExercise, placed: Mapping[str, str | None]) -> Feedback:
     """Check a sorting answer: a mapping of item id to the category id the learner chose.
 
     Items left unsorted count as not yet right; the summary says how many are still open.
     """
-    unknown_items = set(placed) - {i.id for i in exercise.items}
-    if unknown_items:
-        raise ValueError(f"unknown item id(s) for '{exercise.id}': {', '.join(sorted(unknown_items))}")
-    cat_ids = {c.id for c in exercise.categories}
-    for item_id, cat in placed.items():
-        if cat is not None and cat not in cat_ids:
-            raise ValueError(f"unknown category '{cat}' for item '{item_id}' in '{exercise.id}'")
+    rows = [(i.id, i.text, i.category, i.why) for i in exercise.items]
+    labels = {c.id: c.label for c in exercise.categories}
+    remarks, n_right, _open, summary = _check_assignment(exercise.id, rows, labels, placed, _CLASSIFY)
+    complete = n_right == len(rows)
+    return Feedback(n_right / len(rows), complete, summary if complete else summary + _TRY_AGAIN, tuple(remarks))
+
+
+def check_match(exercise: MatchExercise, placed: Mapping[str, str | None]) -> Feedback:
+    """Check a matching answer: a mapping of prompt id to the answer id the learner chose.
+
+    With ``reuse: false`` each answer fits one prompt only, so the summary also names any answer
+    the learner used twice (the wrong uses are already marked per prompt).
+    """
+    rows = [(p.id, p.text, p.answer, p.why) for p in exercise.prompts]
+    labels = {a.id: a.label for a in exercise.answers}
+    remarks, n_right, _open, summary = _check_assignment(exercise.id, rows, labels, placed, _MATCH)
+    complete = n_right == len(rows)
+    if not complete:
+        if not exercise.reuse:
+            chosen = [c for c in placed.values() if c is not None]
+            twice = sorted({labels[c] for c in chosen if chosen.count(c) > 1})
+            if twice:
+                summary += f" Each answer fits one situation only, but you used {', '.join(twice)} more than once."
+        summary += _TRY_AGAIN
+    return Feedback(n_right / len(rows), complete, summary, tuple(remarks))
+
+
+def check_order(exercise: OrderExercise, positions: Sequence[str | None]) -> Feedback:
+    """Check an ordering answer: the step id the learner put at each position (None: not chosen).
+
+    The score is the share of positions holding the right step. Each step gets a remark saying
+    where the learner put it, where it belongs, and why.
+    """
+    steps = exercise.steps
+    if len(positions) != len(steps):
+        raise ValueError(f"'{exercise.id}' has {len(steps)} positions, the answer has {len(positions)}")
+    known = {s.id for s in steps}
+    unknown = {p for p in positions if p is not None and p not in known}
+    if unknown:
+        raise ValueError(f"unknown step id(s) for '{exercise.id}': {', '.join(sorted(unknown))}")
+    if all(p is None for p in positions):
+        return Feedback(0.0, False, "Choose a step for each position first, then press Check.", ())
 
     remarks = []
-    n_right = n_open = 0
-    for item in exercise.items:
-        cat = placed.get(item.id)
-        right_label = exercise.category(item.category).label
-        if cat is None:
-            n_open += 1
-            remarks.append(Remark(item.text, False, f"Not sorted yet. It belongs in: {right_label}.", item.why))
-        elif cat == item.category:
-            n_right += 1
-            remarks.append(Remark(item.text, True, f"Right: {right_label}.", item.why, chosen=True))
+    for right_pos, step in enumerate(steps, start=1):
+        at = [n for n, p in enumerate(positions, start=1) if p == step.id]
+        if at == [right_pos]:
+            remarks.append(Remark(step.text, True, f"Right: step {right_pos}.", step.why, chosen=True))
+        elif not at:
+            remarks.append(Remark(step.text, False, f"Not placed yet. It is step {right_pos}.", step.why))
         else:
-            chosen_label = exercise.category(cat).label
-            remarks.append(
-                Remark(
-                    item.text,
-                    False,
-                    f"Not right: you chose {chosen_label}. It belongs in: {right_label}.",
-                    item.why,
-                    chosen=True,
-                )
-            )
-    total = len(exercise.items)
-    complete = n_right == total
+            where = " and ".join(str(n) for n in at)
+            verdict = f"Not right: you put it at step{'s' if len(at) > 1 else ''} {where}. It is step {right_pos}."
+            remarks.append(Remark(step.text, False, verdict, step.why, chosen=True))
+    total = len(steps)
+    n_right = sum(p == s.id for p, s in zip(positions, steps))
+    if n_right == total:
+        return Feedback(1.0, True, f"Correct. All {total} steps are in the right order.", tuple(remarks))
+    summary = f"{n_right} of {total} steps are in the right place."
+    n_open = sum(p is None for p in positions)
+    if n_open:
+        summary += f" {n_open} position{'s' if n_open > 1 else ''} {_is_are(n_open)} still empty."
+    twice = [s.text for s in steps if positions.count(s.id) > 1]
+    if twice:
+        summary += f" You chose {'; '.join(twice)} more than once: each step has one place."
+    return Feedback(n_right / total, False, summary + _TRY_AGAIN, tuple(remarks))
+
+
+def check_actormap(exercise: ActorMapExercise, placed: Mapping[str, Mapping[str, str]]) -> Feedback:
+    """Check an actor map: for each actor id, the learner's ``{"level": id, "role": id}`` (either may be missing).
+
+    Level and role count half each towards the score; the remark names both.
+    """
+    unknown = set(placed) - {a.id for a in exercise.actors}
+    if unknown:
+        raise ValueError(f"unknown actor id(s) for '{exercise.id}': {', '.join(sorted(unknown))}")
+    levels = {lv.id: lv.label for lv in exercise.levels}
+    roles = {r.id: r.label for r in exercise.roles}
+    for actor_id, answer in placed.items():
+        level, role = answer.get("level"), answer.get("role")
+        if set(answer) - {"level", "role"} or level not in (None, *levels) or role not in (None, *roles):
+            raise ValueError(f"unknown level or role for actor '{actor_id}' in '{exercise.id}': {dict(answer)}")
+    if not any(placed.values()):
+        return Feedback(0.0, False, "Choose a level and a role for the actors first, then press Check.", ())
+
+    remarks = []
+    points = 0
+    n_open = 0
+    for actor in exercise.actors:
+        answer = placed.get(actor.id, {})
+        parts = []
+        for part, right, names in (("level", actor.level, levels), ("role", actor.role, roles)):
+            chosen = answer.get(part)
+            if chosen is None:
+                parts.append(f"{part.capitalize()}: not chosen yet — it is {names[right]}.")
+            elif chosen == right:
+                points += 1
+                parts.append(f"{part.capitalize()}: right, {names[right]}.")
+            else:
+                parts.append(f"{part.capitalize()}: not right — you chose {names[chosen]}; it is {names[right]}.")
+        ok = answer.get("level") == actor.level and answer.get("role") == actor.role
+        n_open += not answer
+        remarks.append(Remark(actor.name, ok, " ".join(parts), actor.why, chosen=bool(answer)))
+    total = len(exercise.actors)
+    n_right = sum(r.ok for r in remarks)
+    if n_right == total:
+        return Feedback(1.0, True, f"Correct. All {total} actors are on the right level and in the right role.",
+                        tuple(remarks))
+    summary = f"{n_right} of {total} actors are fully right ({points} of {2 * total} choices)."
+    if n_open:
+        summary += f" {n_open} {'actor is' if n_open == 1 else 'actors are'} not placed yet."
+    return Feedback(points / (2 * total), False, summary + _TRY_AGAIN, tuple(remarks))
+
+
+# -- branching scenario --------------------------------------------------------------------------
+
+#: A path through a scenario: the choice ids taken, from the start node on.
+ScenarioPath = tuple[str, ...]
+
+
+def path_nodes(exercise: ScenarioExercise, path: Sequence[str]) -> list[str]:
+    """The node ids visited by ``path`` (one more than the choices); raises ValueError if it does not fit."""
+    nodes = [exercise.start]
+    for choice_id in path:
+        node = exercise.node(nodes[-1])
+        if node.end:
+            raise ValueError(f"the path goes on after the end node '{node.id}'")
+        nodes.append(node.choice(choice_id).next)
+    return nodes
+
+
+def path_scores(exercise: ScenarioExercise, path: Sequence[str]) -> dict[str, int]:
+    """Sum of the choices' scores per principle id along ``path``."""
+    totals = {p.id: 0 for p in exercise.principles}
+    for node_id, choice_id in zip(path_nodes(exercise, path), path):
+        for principle, score in exercise.node(node_id).choice(choice_id).scores.items():
+            totals[principle] += score
+    return totals
+
+
+def best_paths(exercise: ScenarioExercise) -> tuple[int, int, list[ScenarioPath]]:
+    """(best total, worst total, every path reaching the best total) over all complete paths.
+
+    A depth-first walk with memory per node: the validated graph has no loops, so each node's
+    best and worst remaining totals are computed once, and ties keep every best path.
+    """
+
+    @functools.cache
+    def walk(node_id: str) -> tuple[int, int, tuple[ScenarioPath, ...]]:
+        node = exercise.node(node_id)
+        if node.end:
+            return 0, 0, ((),)
+        best, worst, paths = None, None, []
+        for c in node.choices:
+            gain = sum(c.scores.values())
+            b, w, tails = walk(c.next)
+            if best is None or b + gain > best:
+                best, paths = b + gain, [(c.id, *t) for t in tails]
+            elif b + gain == best:
+                paths += [(c.id, *t) for t in tails]
+            worst = w + gain if worst is None else min(worst, w + gain)
+        return best, worst, tuple(paths)
+
+    best, worst, paths = walk(exercise.start)
+    return best, worst, list(paths)
+
+
+def _standing(total: int) -> str:
+    if total >= 3:
+        return "strongly upheld"
+    if total > 0:
+        return "upheld"
+    if total == 0:
+        return "neither helped nor harmed"
+    if total > -3:
+        return "harmed"
+    return "badly harmed"
+
+
+def check_scenario(exercise: ScenarioExercise, path: Sequence[str]) -> Feedback:
+    """Check a path through a scenario: the choice ids taken from the start node.
+
+    Before an end node is reached the feedback only says how far the learner is. At an end
+    node the debrief scores the path against each principle, with the choices behind each
+    number. ``complete`` means the path is one of the best-scoring ones; ``score`` places
+    the path between the worst (0) and the best (1) path the story allows.
+    """
+    nodes = path_nodes(exercise, path)
+    if not exercise.node(nodes[-1]).end:
+        n = len(path)
+        summary = (f"{n} decision{'s' if n != 1 else ''} made. Read what happened, then choose what to do next."
+                   if n else "Read the situation, then choose what to do.")
+        return Feedback(0.0, False, summary, ())
+    totals = path_scores(exercise, path)
+    best, worst, best_ones = best_paths(exercise)
+    yours = sum(totals.values())
+    best_totals = path_scores(exercise, best_ones[0])
+    remarks = []
+    for principle in exercise.principles:
+        moves = [
+            f"“{exercise.node(node_id).choice(cid).text}” ({score:+d})"
+            for node_id, cid in zip(nodes, path)
+            if (score := exercise.node(node_id).choice(cid).scores.get(principle.id, 0))
+        ]
+        why = ("Your choices that count here: " + "; ".join(moves) + "." if moves
+               else "None of your choices affected this principle.")
+        why += f" A best path scores {best_totals[principle.id]:+d} here."
+        total = totals[principle.id]
+        remarks.append(Remark(principle.label, total >= 0, f"{total:+d}: {_standing(total)}.", why, chosen=True))
+    complete = tuple(path) in best_ones
     if complete:
-        summary = f"Correct. All {total} items are in the right place."
+        summary = f"The end. Your path is one of the best: it scores {yours:+d} across all principles."
     else:
-        summary = f"{n_right} of {total} items are in the right place."
-        if n_open:
-            summary += f" {n_open} {'is' if n_open == 1 else 'are'} not sorted yet."
-        summary += " Read the explanations, change your answers, and check again."
-    return Feedback(n_right / total, complete, summary, tuple(remarks))
+        summary = (f"The end. Your path scores {yours:+d} across all principles; the best path scores {best:+d}. "
+                   "Compare the paths below, then play again.")
+    score = 1.0 if best == worst else (yours - worst) / (best - worst)
+    return Feedback(score, complete, summary, tuple(remarks))

@@ -14,13 +14,15 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .model import ContentError, Course, Exercise, SectionContent
+from .model import EXERCISE_KINDS, ContentError, Course, Exercise, SectionContent
 
 __all__ = ["CONTENT_DIR", "load_course", "load_exercise", "load_section", "content_files"]
 
 #: Course content ships inside the package, so an installed course (Binder, JupyterHub) has it.
 CONTENT_DIR = Path(__file__).parent / "content"
 COURSE_FILE = "course.yml"
+#: The scenario country shared by Sections 2-4 (see ``country.py``): content, but not a section file.
+COUNTRY_FILE = "country.yml"
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
     _Loader: Any = yaml.CSafeLoader
@@ -63,7 +65,7 @@ def _describe(exc: ValidationError, file: str, *, top: str) -> ContentError:
             where = f"exercise '{loc[1]}'"
             loc = loc[2:]
             # a discriminated union puts the kind name in the path: not a field the author wrote
-            if loc and loc[0] in ("choice", "classify"):
+            if loc and loc[0] in EXERCISE_KINDS:
                 loc = loc[1:]
         field = _field_path(loc)
         msg = err["msg"].removeprefix("Value error, ")
@@ -115,7 +117,11 @@ def load_section(file: str | Path, content_dir: Path | None = None) -> SectionCo
 
 
 def load_exercise(ref: str, content_dir: Path | None = None) -> Exercise:
-    """Load one exercise from a ``"file.yml#exercise-id"`` reference."""
+    """Load one exercise from a ``"file.yml#exercise-id"`` reference.
+
+    The file is looked up in ``content_dir`` (the course content by default), unless it is an
+    absolute path, as in ``"/path/to/draft.yml#exercise-id"`` (handy for drafts and tests).
+    """
     file, sep, ex_id = ref.partition("#")
     if not sep or not file or not ex_id:
         raise ContentError(f"'{ref}': a reference looks like '01_concept.yml#exercise-id'")
@@ -138,6 +144,6 @@ def load_course(content_dir: Path | None = None) -> Course:
 
 
 def content_files(content_dir: Path | None = None) -> list[Path]:
-    """Every section content file (all YAML files except the course order)."""
+    """Every section content file (all YAML files except the course order and the scenario country)."""
     folder = content_dir or CONTENT_DIR
-    return sorted(p for p in folder.glob("*.y*ml") if p.name != COURSE_FILE)
+    return sorted(p for p in folder.glob("*.y*ml") if p.name not in (COURSE_FILE, COUNTRY_FILE))

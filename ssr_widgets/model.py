@@ -12,6 +12,9 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
+    "EXERCISE_KINDS",
+    "Actor",
+    "ActorMapExercise",
     "Category",
     "ChoiceExercise",
     "ClassifyExercise",
@@ -19,6 +22,15 @@ __all__ = [
     "ContentError",
     "Course",
     "Exercise",
+    "ExerciseBase",
+    "Link",
+    "MatchExercise",
+    "MatchPrompt",
+    "OrderExercise",
+    "OrderStep",
+    "ScenarioChoice",
+    "ScenarioExercise",
+    "ScenarioNode",
     "Objective",
     "Option",
     "Section",
@@ -61,6 +73,10 @@ class _ExerciseBase(_Frozen):
     objective: Annotated[str, Field(pattern=r"^LO[1-9]$")]
     prompt: Text
     sources: Annotated[tuple[Source, ...], Field(min_length=1)]
+
+
+#: The common base of every exercise kind (views are generic over it).
+ExerciseBase = _ExerciseBase
 
 
 class ChoiceExercise(_ExerciseBase):
@@ -130,7 +146,246 @@ class ClassifyExercise(_ExerciseBase):
         return next(c for c in self.categories if c.id == category_id)
 
 
-Exercise = Annotated[Union[ChoiceExercise, ClassifyExercise], Field(discriminator="kind")]
+class OrderStep(_Frozen):
+    """One step of a sequence, and why it comes where it does."""
+
+    id: Identifier
+    text: Text
+    why: Text
+
+
+class OrderExercise(_ExerciseBase):
+    """Put steps in order. The YAML lists ``steps`` in the right order; learners see them mixed."""
+
+    kind: Literal["order"]
+    steps: Annotated[tuple[OrderStep, ...], Field(min_length=3, max_length=10)]
+
+    @field_validator("steps")
+    @classmethod
+    def _unique_steps(cls, steps: tuple[OrderStep, ...]) -> tuple[OrderStep, ...]:
+        _unique([s.id for s in steps], "steps")
+        return steps
+
+
+class MatchPrompt(_Frozen):
+    """A situation or problem, the answer that fits it best, and why."""
+
+    id: Identifier
+    text: Text
+    answer: Identifier
+    why: Text
+
+
+class MatchExercise(_ExerciseBase):
+    """Match each prompt to one answer from a shared list (``reuse``: may two prompts share one?)."""
+
+    kind: Literal["match"]
+    reuse: bool = True
+    answers: Annotated[tuple[Category, ...], Field(min_length=2, max_length=12)]
+    prompts: Annotated[tuple[MatchPrompt, ...], Field(min_length=2, max_length=20)]
+
+    @model_validator(mode="after")
+    def _check_references(self) -> MatchExercise:
+        answer_ids = [a.id for a in self.answers]
+        _unique(answer_ids, "answers")
+        _unique([p.id for p in self.prompts], "prompts")
+        used: dict[str, str] = {}
+        for n, prompt in enumerate(self.prompts):
+            if prompt.answer not in answer_ids:
+                raise ValueError(
+                    f"prompts[{n}] ('{prompt.id}') has answer '{prompt.answer}', "
+                    f"which is not one of the answers: {', '.join(answer_ids)}"
+                )
+            if not self.reuse and prompt.answer in used:
+                raise ValueError(
+                    f"prompts '{used[prompt.answer]}' and '{prompt.id}' share the answer '{prompt.answer}', "
+                    "but 'reuse: false' says each answer fits one prompt only"
+                )
+            used[prompt.answer] = prompt.id
+        return self
+
+    def answer(self, answer_id: str) -> Category:
+        return next(a for a in self.answers if a.id == answer_id)
+
+
+class Actor(_Frozen):
+    """Someone on the actor map: the level and role where they belong, and why."""
+
+    id: Identifier
+    name: Text
+    level: Identifier
+    role: Identifier
+    why: Text
+
+
+class Link(_Frozen):
+    """A coordination link between two actors, drawn as a labelled line on the map."""
+
+    source: Identifier = Field(alias="from")
+    target: Identifier = Field(alias="to")
+    label: Text
+
+
+class ActorMapExercise(_ExerciseBase):
+    """Place each actor on a level (rows) and in a role (columns); the map and its links follow Check."""
+
+    kind: Literal["actormap"]
+    levels: Annotated[tuple[Category, ...], Field(min_length=2, max_length=6)]
+    roles: Annotated[tuple[Category, ...], Field(min_length=2, max_length=6)]
+    actors: Annotated[tuple[Actor, ...], Field(min_length=2, max_length=16)]
+    links: tuple[Link, ...] = ()
+
+    @model_validator(mode="after")
+    def _check_references(self) -> ActorMapExercise:
+        level_ids, role_ids = [lv.id for lv in self.levels], [r.id for r in self.roles]
+        _unique(level_ids, "levels")
+        _unique(role_ids, "roles")
+        actor_ids = [a.id for a in self.actors]
+        _unique(actor_ids, "actors")
+        for n, actor in enumerate(self.actors):
+            if actor.level not in level_ids:
+                raise ValueError(f"actors[{n}] ('{actor.id}') has level '{actor.level}', "
+                                 f"which is not one of the levels: {', '.join(level_ids)}")
+            if actor.role not in role_ids:
+                raise ValueError(f"actors[{n}] ('{actor.id}') has role '{actor.role}', "
+                                 f"which is not one of the roles: {', '.join(role_ids)}")
+        for n, link in enumerate(self.links):
+            for end in (link.source, link.target):
+                if end not in actor_ids:
+                    raise ValueError(f"links[{n}] names actor '{end}', which is not one of the actors: "
+                                     f"{', '.join(actor_ids)}")
+            if link.source == link.target:
+                raise ValueError(f"links[{n}] links actor '{link.source}' to itself")
+        return self
+
+    def level(self, level_id: str) -> Category:
+        return next(lv for lv in self.levels if lv.id == level_id)
+
+    def role(self, role_id: str) -> Category:
+        return next(r for r in self.roles if r.id == role_id)
+
+    def actor(self, actor_id: str) -> Actor:
+        return next(a for a in self.actors if a.id == actor_id)
+
+
+#: How much one choice helps (+) or harms (-) one principle.
+PrincipleScore = Annotated[int, Field(ge=-2, le=2)]
+
+
+class ScenarioChoice(_Frozen):
+    """One option at a decision point: where it leads, what happens, and how it serves each principle."""
+
+    id: Identifier
+    text: Text
+    next: Identifier
+    consequence: Text
+    scores: dict[Identifier, PrincipleScore] = Field(default_factory=dict)
+
+
+class ScenarioNode(_Frozen):
+    """A decision point (two or more choices) or an ending (``end: true``, no choices)."""
+
+    id: Identifier
+    text: Text
+    end: bool = False
+    choices: tuple[ScenarioChoice, ...] = ()
+
+    def choice(self, choice_id: str) -> ScenarioChoice:
+        for c in self.choices:
+            if c.id == choice_id:
+                return c
+        raise ValueError(f"node '{self.id}' has no choice '{choice_id}'")
+
+
+class ScenarioExercise(_ExerciseBase):
+    """A branching story, validated as a graph so that every path the learner can take ends properly."""
+
+    kind: Literal["scenario"]
+    principles: Annotated[tuple[Category, ...], Field(min_length=1, max_length=8)]
+    start: Identifier
+    nodes: Annotated[tuple[ScenarioNode, ...], Field(min_length=3, max_length=40)]
+
+    @model_validator(mode="after")
+    def _check_graph(self) -> ScenarioExercise:
+        _unique([p.id for p in self.principles], "principles")
+        ids = [n.id for n in self.nodes]
+        _unique(ids, "nodes")
+        if self.start not in ids:
+            raise ValueError(f"the start node '{self.start}' is not one of the nodes: {', '.join(ids)}")
+        principle_ids = {p.id for p in self.principles}
+        for node in self.nodes:
+            _check_node(node, set(ids), principle_ids)
+        graph = {n.id: [c.next for c in n.choices] for n in self.nodes}
+        cycle = _find_cycle(graph, self.start)
+        if cycle:
+            raise ValueError(f"node '{cycle[0]}' is on a loop ({' → '.join(cycle)}); "
+                             "every path must reach an end node")
+        reached = _reachable(graph, self.start)
+        for node_id in ids:
+            if node_id not in reached:
+                raise ValueError(f"node '{node_id}' cannot be reached from the start node '{self.start}'")
+        return self
+
+    def node(self, node_id: str) -> ScenarioNode:
+        return next(n for n in self.nodes if n.id == node_id)
+
+
+def _check_node(node: ScenarioNode, node_ids: set[str], principle_ids: set[str]) -> None:
+    if node.end and node.choices:
+        raise ValueError(f"node '{node.id}' is an end node ('end: true') but has choices")
+    if not node.end and len(node.choices) < 2:
+        raise ValueError(f"node '{node.id}' has {len(node.choices)} choice(s); a decision point needs at "
+                         "least 2 (or mark it 'end: true')")
+    _unique([c.id for c in node.choices], f"the choices of node '{node.id}'")
+    for c in node.choices:
+        if c.next not in node_ids:
+            raise ValueError(f"node '{node.id}': choice '{c.id}' leads to '{c.next}', which is not a node")
+        unknown = sorted(set(c.scores) - principle_ids)
+        if unknown:
+            raise ValueError(f"node '{node.id}': choice '{c.id}' scores unknown principle(s) "
+                             f"{', '.join(unknown)} (principles: {', '.join(sorted(principle_ids))})")
+
+
+def _reachable(graph: dict[str, list[str]], start: str) -> set[str]:
+    seen, todo = {start}, [start]
+    while todo:
+        for nxt in graph[todo.pop()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def _find_cycle(graph: dict[str, list[str]], start: str) -> list[str]:
+    """A loop reachable from ``start`` as a list of node ids (first == last), or [] if there is none."""
+    on_path: list[str] = []
+    done: set[str] = set()
+
+    def visit(node: str) -> list[str]:
+        if node in on_path:
+            return [*on_path[on_path.index(node):], node]
+        if node in done:
+            return []
+        on_path.append(node)
+        for nxt in graph[node]:
+            found = visit(nxt)
+            if found:
+                return found
+        on_path.pop()
+        done.add(node)
+        return []
+
+    return visit(start)
+
+
+_KINDS = (ChoiceExercise, ClassifyExercise, OrderExercise, MatchExercise, ActorMapExercise, ScenarioExercise)
+#: The ``kind:`` names an exercise may have (the loader strips them from error paths).
+EXERCISE_KINDS = tuple(k.model_fields["kind"].annotation.__args__[0] for k in _KINDS)
+
+Exercise = Annotated[
+    Union[ChoiceExercise, ClassifyExercise, OrderExercise, MatchExercise, ActorMapExercise, ScenarioExercise],
+    Field(discriminator="kind"),
+]
 
 
 class SectionContent(_Frozen):

@@ -1,7 +1,8 @@
 """Validate every course content file at once: ``python -m ssr_widgets.validate``.
 
 Reports all problems in all files (not just the first), each naming file, exercise and field,
-and checks that each section in ``course.yml`` points to a content file that exists.
+checks that each section in ``course.yml`` points to a content file that exists, and validates
+the scenario country (``country.yml``) that the scenario exercises rely on.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .loader import CONTENT_DIR, content_files, load_course, load_section
+from .loader import CONTENT_DIR, COUNTRY_FILE, content_files, load_course, load_section
 from .model import ContentError
 
 __all__ = ["validate_all"]
@@ -53,6 +54,13 @@ def validate_all(content_dir: Path | None = None) -> list[str]:
                             f"{path.name}: exercise '{ex.id}': field 'objective': {ex.objective} is not an "
                             f"objective of section '{owner.id}' ({', '.join(owner.objectives)})"
                         )
+    if (folder / COUNTRY_FILE).exists():
+        from .country import load_country
+
+        try:
+            load_country(COUNTRY_FILE, folder)
+        except ContentError as exc:
+            problems.append(str(exc))
     return problems
 
 

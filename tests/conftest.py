@@ -27,3 +27,25 @@ def store(tmp_path):
 def _isolated_progress(tmp_path, monkeypatch):
     """Never let a test read or write a real learner's progress file."""
     monkeypatch.setenv("SSR_PROGRESS_FILE", str(tmp_path / "default-progress.json"))
+
+
+@pytest.fixture
+def new_kinds():
+    """Small exercises of the kinds order, match, actormap and scenario."""
+    return load_section(FIXTURES / "new_kinds.yml")
+
+
+@pytest.fixture
+def load_one(tmp_path):
+    """Write one exercise (a dict, as YAML would hold it) to a file and load it through the loader."""
+    import yaml
+
+    files = iter(range(1000))
+
+    def load(exercise: dict, ex_id: str = "ex"):
+        path = tmp_path / f"one-{next(files)}.yml"  # a new name each time: the loader caches by path and time
+        path.write_text(yaml.safe_dump({"section": "s", "exercises": {ex_id: exercise}}, allow_unicode=True),
+                        encoding="utf-8")
+        return load_section(path).exercises[ex_id]
+
+    return load

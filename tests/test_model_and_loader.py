@@ -45,6 +45,12 @@ def test_reference_loads_one_exercise(tmp_path):
     assert ex.title == "T"
 
 
+def test_reference_with_an_absolute_path(tmp_path):
+    """Drafts and tests name a file anywhere; the content folder is then not consulted."""
+    path = write(tmp_path, GOOD_CHOICE, name="draft.yml")
+    assert load_exercise(f"{path}#q1", content_dir=tmp_path / "elsewhere").title == "T"
+
+
 @pytest.mark.parametrize(
     ("ref", "expected"),
     [

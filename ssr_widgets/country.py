@@ -1,0 +1,309 @@
+"""The invented country that every scenario exercise uses, validated, and its briefing as HTML.
+
+Sections 2-4 ask learners to apply what they read to one post-conflict country. Its facts live
+in ``content/country.yml`` so that a subject expert can change the scenario without touching
+Python, and every section sees the same country. This module says what that file may contain
+(a typo fails loudly, naming the file, the actor and the field) and renders a readable briefing.
+It imports ipywidgets only inside :func:`show_briefing`, so validation stays light.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .loader import CONTENT_DIR, COUNTRY_FILE, _field_path, _read_yaml
+from .model import ContentError
+
+__all__ = [
+    "LEVELS",
+    "ROLES",
+    "Actor",
+    "Country",
+    "Fact",
+    "KeyFact",
+    "PeaceAgreement",
+    "TimelineEvent",
+    "country_briefing_html",
+    "load_country",
+    "show_briefing",
+]
+
+#: Ids appear in other content files (an exercise may name an actor), so keep them plain.
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
+Text = Annotated[str, Field(min_length=1)]
+
+Level = Literal["local", "national", "regional", "international"]
+Role = Literal["provision", "management-oversight", "justice", "civil-society-informal", "international-support"]
+
+#: Plain-English labels for the briefing, in the order the briefing lists them.
+LEVELS: dict[str, str] = {
+    "local": "Local",
+    "national": "National",
+    "regional": "Regional",
+    "international": "International",
+}
+ROLES: dict[str, str] = {
+    "provision": "Provides security",
+    "management-oversight": "Manages or oversees security",
+    "justice": "Justice and rule of law",
+    "civil-society-informal": "Civil society, informal or non-State actor",
+    "international-support": "Regional or international support",
+}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class KeyFact(_Frozen):
+    """One line of the country's fact sheet, such as the capital or the population."""
+
+    label: Text
+    value: Text
+
+
+class Actor(_Frozen):
+    """Someone who matters for security in the country: an institution, a group or a partner."""
+
+    id: Identifier
+    name: Text
+    level: Level
+    role: Role
+    description: Text
+
+
+class Fact(_Frozen):
+    """A problem, a budget fact or an entry point, with an id that exercises can refer to."""
+
+    id: Identifier
+    text: Text
+
+
+class PeaceAgreement(_Frozen):
+    """The agreement that ended the war: what it set up, in plain words."""
+
+    name: Text
+    signed: Text
+    summary: Text
+    provisions: Annotated[tuple[Text, ...], Field(min_length=1)]
+
+
+class TimelineEvent(_Frozen):
+    """One dated step in the country's recent history (dates are relative to the present)."""
+
+    when: Text
+    event: Text
+
+
+class Country(_Frozen):
+    """The whole scenario country, as ``country.yml`` holds it."""
+
+    name: Text
+    official_name: Text
+    fictional_note: Text
+    summary: Text
+    key_facts: Annotated[tuple[KeyFact, ...], Field(min_length=1)]
+    history: Annotated[tuple[Text, ...], Field(min_length=1)]
+    peace_agreement: PeaceAgreement
+    actors: Annotated[tuple[Actor, ...], Field(min_length=1)]
+    problems: Annotated[tuple[Fact, ...], Field(min_length=1)]
+    budget: Annotated[tuple[Fact, ...], Field(min_length=1)]
+    entry_points: Annotated[tuple[Fact, ...], Field(min_length=1)]
+    timeline: Annotated[tuple[TimelineEvent, ...], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Country:
+        _unique([a.id for a in self.actors], "actors")
+        for field in ("problems", "budget", "entry_points"):
+            _unique([f.id for f in getattr(self, field)], field)
+        return self
+
+    def actor(self, actor_id: str) -> Actor:
+        """The actor with this id (``KeyError`` if there is none)."""
+        for a in self.actors:
+            if a.id == actor_id:
+                return a
+        raise KeyError(actor_id)
+
+
+def _unique(ids: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise ValueError(f"duplicate id '{i}' in {what}; every id in {what} must be different")
+        seen.add(i)
+
+
+# ------------------------------------------------------------------------------------- loading
+_LISTS_WITH_IDS = ("actors", "problems", "budget", "entry_points")
+
+
+def _describe(exc: ValidationError, file: str, data: Any) -> ContentError:
+    """Pydantic's errors as lines naming the file, the actor (or other item) and the field."""
+    lines = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        where = ""
+        if len(loc) >= 2 and loc[0] in _LISTS_WITH_IDS and isinstance(loc[1], int):
+            item = _item(data, loc[0], loc[1])
+            item_id = item.get("id") if isinstance(item, dict) else None
+            kind = "actor" if loc[0] == "actors" else f"{loc[0]} item"
+            where = f"{kind} '{item_id}'" if item_id else f"{loc[0]}[{loc[1]}]"
+            loc = loc[2:]
+        field = _field_path(loc)
+        msg = err["msg"].removeprefix("Value error, ")
+        parts = [file]
+        if where:
+            parts.append(where)
+        if field:
+            parts.append(f"field '{field}'")
+        lines.append(": ".join([*parts, msg]))
+    return ContentError("\n".join(lines))
+
+
+def _item(data: Any, key: str, index: int) -> Any:
+    try:
+        return data[key][index]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(path: Path, mtime_ns: int) -> Country:
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise ContentError(f"{path.name}: expected a mapping with 'name', 'actors' and the other country fields")
+    try:
+        return Country.model_validate(data)
+    except ValidationError as exc:
+        raise _describe(exc, path.name, data) from None
+
+
+def load_country(file: str | Path = COUNTRY_FILE, content_dir: Path | None = None) -> Country:
+    """Load and validate the scenario country.
+
+    Parameters
+    ----------
+    file : str or Path
+        File name inside the content folder (default ``"country.yml"``) or a path.
+    content_dir : Path, optional
+        Folder to look in; defaults to the package's content folder.
+
+    Raises
+    ------
+    ContentError
+        If the file is missing, is not valid YAML, or breaks the model; the message names the
+        file, the actor or item, and the field.
+    """
+    path = Path(file)
+    if not path.is_absolute():
+        path = (content_dir or CONTENT_DIR) / path
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise ContentError(f"{path.name}: content file not found (looked in {path.parent})") from None
+    return _load_cached(path, mtime)
+
+
+# ------------------------------------------------------------------------------------ briefing
+_STYLE = """<style>
+.ssr-briefing { max-width: 60em; line-height: 1.45; }
+.ssr-briefing h3 { margin-top: 1.1em; }
+.ssr-briefing table { border-collapse: collapse; margin: 0.4em 0 0.8em 0; width: 100%; }
+.ssr-briefing th, .ssr-briefing td { border: 1px solid #c8c8c8; padding: 0.25em 0.5em; text-align: left;
+  vertical-align: top; }
+.ssr-briefing caption { text-align: left; font-style: italic; padding-bottom: 0.2em; }
+.ssr-briefing .ssr-brief-note { background: #eef3f8; border-left: 4px solid #5b7fa6; padding: 0.3em 0.6em; }
+</style>"""
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _list(facts: tuple[Fact, ...] | tuple[str, ...]) -> str:
+    items = "".join(f"<li>{_e(f if isinstance(f, str) else f.text)}</li>" for f in facts)
+    return f"<ul>{items}</ul>"
+
+
+def country_briefing_html(country: Country | None = None) -> str:
+    """The country briefing as HTML: headings, short paragraphs, a fact table and an actor table.
+
+    Parameters
+    ----------
+    country : Country, optional
+        The country to describe; defaults to the course's scenario country (``country.yml``).
+
+    Returns
+    -------
+    str
+        HTML for an ``ipywidgets.HTML`` widget. All text from the content file is escaped.
+    """
+    c = country if country is not None else load_country()
+    out = [_STYLE, '<div class="ssr-briefing">']
+    out.append(f"<h2>Country briefing: {_e(c.official_name)}</h2>")
+    out.append(f'<p class="ssr-brief-note"><strong>Note:</strong> {_e(c.fictional_note)}</p>')
+    out.append(f"<p>{_e(c.summary)}</p>")
+
+    out.append("<h3>Key facts</h3>")
+    out.append(f"<table><caption>{_e(c.name)} at a glance</caption><tbody>")
+    out.extend(f'<tr><th scope="row">{_e(k.label)}</th><td>{_e(k.value)}</td></tr>' for k in c.key_facts)
+    out.append("</tbody></table>")
+
+    out.append("<h3>History</h3>")
+    out.extend(f"<p>{_e(p)}</p>" for p in c.history)
+
+    pa = c.peace_agreement
+    out.append(f"<h3>The peace agreement: {_e(pa.name)}</h3>")
+    out.append(f"<p><strong>Signed:</strong> {_e(pa.signed)}. {_e(pa.summary)}</p>")
+    out.append("<p>What the agreement says:</p>")
+    out.append(_list(pa.provisions))
+
+    out.append("<h3>Who is who</h3>")
+    out.append(
+        f"<table><caption>Actors in {_e(c.name)}, from local to international</caption>"
+        '<thead><tr><th scope="col">Actor</th><th scope="col">Level</th><th scope="col">Role</th>'
+        '<th scope="col">What you should know</th></tr></thead><tbody>'
+    )
+    order = list(LEVELS)
+    for a in sorted(c.actors, key=lambda a: order.index(a.level)):  # stable: file order within a level
+        out.append(
+            f'<tr><th scope="row">{_e(a.name)}</th><td>{_e(LEVELS[a.level])}</td>'
+            f"<td>{_e(ROLES[a.role])}</td><td>{_e(a.description)}</td></tr>"
+        )
+    out.append("</tbody></table>")
+
+    out.append("<h3>Security problems reported</h3>")
+    out.append(_list(c.problems))
+    out.append("<h3>Money</h3>")
+    out.append(_list(c.budget))
+    out.append("<h3>Possible openings for reform</h3>")
+    out.append(_list(c.entry_points))
+
+    out.append("<h3>Timeline</h3>")
+    out.append(
+        '<table><thead><tr><th scope="col">When</th><th scope="col">What happened</th></tr></thead><tbody>'
+    )
+    out.extend(f'<tr><th scope="row">{_e(t.when)}</th><td>{_e(t.event)}</td></tr>' for t in c.timeline)
+    out.append("</tbody></table></div>")
+    return "".join(out)
+
+
+def show_briefing(country: Country | None = None):
+    """Show the country briefing in a notebook.
+
+    Returns
+    -------
+    ipywidgets.HTML
+        The briefing; as the last line of a cell, the notebook displays it.
+    """
+    import ipywidgets as widgets
+
+    view = widgets.HTML(value=country_briefing_html(country))
+    view.add_class("ssr-briefing-widget")
+    return view
