@@ -214,3 +214,25 @@ def test_feedback_explains_answers_without_hidden_tests(tmp_path):
 )
 def test_parse_answer_accepts_only_plain_answers(source, expected):
     assert parse_answer(source, "answer_q01", "ABCD") == expected
+
+
+def test_open_question_is_hand_graded_in_the_gradebook(tmp_path):
+    """The reflective answer needs a grader: formgrader's manual score adds to the autograded total."""
+    from nbgrader.api import Gradebook
+
+    course = make_course(tmp_path / "course")
+    nb = fill(nbformat.read(course.released_notebook, as_version=4), {})
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == course.quiz.open_question.id:
+            cell.source = "The offer is donor-driven; parliament and women's groups were not consulted."
+    submit_files(course, "amina", nb)
+    autograde_all(course)
+    api = course.api()
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+        notebook_id = Path(course.quiz.notebook).stem
+        grade = gb.find_grade(course.quiz.open_question.id, notebook_id, course.quiz.assignment, "amina")
+        assert grade.auto_score is None and grade.needs_manual_grade  # waits for a person
+        grade.manual_score = 3
+        gb.db.commit()
+    assert scores(course, "amina") == (3.0, float(course.quiz.total_points))
+    assert (ROOT / "grader" / course.quiz.open_question.rubric).read_text().count("|") > 20  # a real rubric table
