@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,21 +39,13 @@ class Course:
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
-        _tools_on_path()
+
         cfg = self.config()
         return NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
 
     @property
     def released_notebook(self) -> Path:
         return self.root / "release" / self.quiz.assignment / self.quiz.notebook
-
-
-def _tools_on_path() -> None:
-    """nbgrader runs ``alembic`` by name when it creates a gradebook: make this environment's tools findable
-    even when ``ssr-trainer`` is started by its full path without activating the environment."""
-    bindir = str(Path(sys.executable).parent)
-    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
 
 
 def open_course(root: Path | None = None, exchange: Path | None = None) -> Course:

@@ -1,0 +1,78 @@
+"""Roster import: every bad row reported at once, Unicode kept, encodings handled, gradebook synced safely."""
+
+from __future__ import annotations
+
+import pytest
+
+from ssr_grader.roster import RosterError, read_roster, sync_gradebook
+
+
+def write(tmp_path, data: bytes, name="roster.csv"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+GOOD = "id,first name,last name,email\namina-d,Amina,Diallo,amina@example.org\nli.wei,李,伟,li.wei@example.org\n"
+
+
+def test_bom_and_unicode_names_are_kept(tmp_path):
+    learners, notes = read_roster(write(tmp_path, b"\xef\xbb\xbf" + GOOD.encode("utf-8")))
+    assert [lr.id for lr in learners] == ["amina-d", "li.wei"]
+    assert learners[1].full_name == "李 伟" and notes == []
+
+
+def test_semicolons_crlf_and_other_header_names(tmp_path):
+    text = "Student ID;Given name;Surname;E-mail\r\nkofi.a;Kofi;Annan-Mensah;kofi@example.org\r\n"
+    (learner,), _ = read_roster(write(tmp_path, text.encode()))
+    assert (learner.id, learner.first_name, learner.last_name) == ("kofi.a", "Kofi", "Annan-Mensah")
+
+
+def test_legacy_encoding_is_read_with_a_note(tmp_path):
+    learners, notes = read_roster(write(tmp_path, "id,first name,last name,email\nj1,José,Núñez,j@example.org\n"
+                                                  .encode("cp1252")))
+    assert learners[0].first_name == "José" and "Windows-1252" in notes[0]
+
+
+def test_every_bad_row_is_reported_at_once(tmp_path):
+    text = ("id,first name,last name,email\n"
+            "amina-d,Amina,Diallo,amina@example.org\n"
+            ",Bruno,Costa,bruno@example.org\n"
+            "c1,,Cruz,not-an-email\n"
+            "AMINA-D,Amina,D,other@example.org\n"
+            "x_y,X,Y,xy@example.org\n"
+            "d1,Dee,,amina@example.org\n")
+    with pytest.raises(RosterError) as err:
+        read_roster(write(tmp_path, text.encode()))
+    assert err.value.problems == [
+        "row 3: missing id",
+        "row 4: missing first name",
+        "row 4: email 'not-an-email' is not valid (An email address must have an @-sign.)",
+        "row 5: id 'AMINA-D' is already used in row 2",
+        "row 6: id 'x_y' may only use letters, digits, '.' and '-' (at most 64)",
+        "row 7: email amina@example.org is already used in row 2",
+    ]
+
+
+def test_missing_column_and_empty_file(tmp_path):
+    with pytest.raises(RosterError, match="no column for email"):
+        read_roster(write(tmp_path, b"id,first name,last name\na,b,c\n"))
+    with pytest.raises(RosterError, match="empty"):
+        read_roster(write(tmp_path, b""))
+
+
+def test_sync_adds_updates_and_never_removes(tmp_path):
+    from nbgrader.api import Gradebook
+
+    db = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    first, _ = read_roster(write(tmp_path, GOOD.encode()))
+    report = sync_gradebook(db, "ssr-intro", first)
+    assert report.added == ("amina-d", "li.wei")
+    second_text = "id,first name,last name,email\namina-d,Amina,Diallo-Sow,amina@example.org\nnew1,Nia,Obi,nia@example.org\n"
+    second, _ = read_roster(write(tmp_path, second_text.encode(), "v2.csv"))
+    report = sync_gradebook(db, "ssr-intro", second)
+    assert report.added == ("new1",) and report.updated == ("amina-d",) and report.not_in_roster == ("li.wei",)
+    with Gradebook(db, "ssr-intro") as gb:
+        assert {s.id for s in gb.students} == {"amina-d", "li.wei", "new1"}
+        assert gb.find_student("amina-d").last_name == "Diallo-Sow"
+        assert gb.find_student("li.wei").first_name == "李"
