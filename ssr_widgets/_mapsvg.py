@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from typing import Mapping
+from collections.abc import Mapping
 
 from ._view import esc
 from .model import Actor, ActorMapExercise
@@ -55,7 +55,10 @@ def _text(x: float, y: float, lines: list[str], *, colour: str = "#222", bold: b
             f'stroke="#fff" stroke-width="3" stroke-linejoin="round">{"".join(spans)}</text>')
 
 
-def _clip(centre: tuple[float, float], half: tuple[float, float], towards: tuple[float, float]) -> tuple[float, float]:
+Point = tuple[float, float]
+
+
+def _clip(centre: Point, half: Point, towards: Point) -> Point:
     """Where a line from ``centre`` to ``towards`` leaves the box around ``centre`` (plus a margin)."""
     dx, dy = towards[0] - centre[0], towards[1] - centre[1]
     if dx == 0 and dy == 0:
@@ -100,7 +103,7 @@ def actor_map_svg(exercise: ActorMapExercise, placed: Mapping[str, Mapping[str, 
 
     grid, actors = [], []
     anchors: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {}
-    for c, (r, head) in enumerate(zip(exercise.roles, role_heads)):
+    for c, head in enumerate(role_heads):
         x = _HEAD_W + c * _COL_W
         grid.append(_text(x + _COL_W / 2, _PAD + 11, head, bold=True))
     y = head_h

@@ -7,7 +7,8 @@ arrow keys to choose) and the handling of saved answers are the same, so they li
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import ipywidgets as widgets
 

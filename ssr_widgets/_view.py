@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import html
-from typing import Any, Generic, Iterator, TypeVar
+from collections.abc import Iterator
+from typing import Any, Generic, TypeVar
 
 import ipywidgets as widgets
 

@@ -7,8 +7,8 @@ without a notebook, and the same feedback text appears whatever front end shows 
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 from .model import (
     ActorMapExercise,
@@ -120,13 +120,20 @@ class _Wording:
 
 
 _CLASSIFY = _Wording(
-    "item", "category", "Not sorted yet. It belongs in: {right}.", "Not right: you chose {chosen}. It belongs in: {right}.",
-    "Correct. All {total} items are in the right place.", "{n} of {total} items are in the right place.",
-    "not sorted yet",
+    "item", "category",
+    unset="Not sorted yet. It belongs in: {right}.",
+    wrong="Not right: you chose {chosen}. It belongs in: {right}.",
+    all_right="Correct. All {total} items are in the right place.",
+    some_right="{n} of {total} items are in the right place.",
+    open_="not sorted yet",
 )
 _MATCH = _Wording(
-    "prompt", "answer", "Not matched yet. The best match: {right}.", "Not right: you chose {chosen}. The best match: {right}.",
-    "Correct. All {total} are matched well.", "{n} of {total} are matched well.", "not matched yet",
+    "prompt", "answer",
+    unset="Not matched yet. The best match: {right}.",
+    wrong="Not right: you chose {chosen}. The best match: {right}.",
+    all_right="Correct. All {total} are matched well.",
+    some_right="{n} of {total} are matched well.",
+    open_="not matched yet",
 )
 
 
@@ -238,7 +245,7 @@ def check_order(exercise: OrderExercise, positions: Sequence[str | None]) -> Fee
             verdict = f"Not right: you put it at step{'s' if len(at) > 1 else ''} {where}. It is step {right_pos}."
             remarks.append(Remark(step.text, False, verdict, step.why, chosen=True))
     total = len(steps)
-    n_right = sum(p == s.id for p, s in zip(positions, steps))
+    n_right = sum(p == s.id for p, s in zip(positions, steps, strict=True))
     if n_right == total:
         return Feedback(1.0, True, f"Correct. All {total} steps are in the right order.", tuple(remarks))
     summary = f"{n_right} of {total} steps are in the right place."
@@ -317,7 +324,7 @@ def path_nodes(exercise: ScenarioExercise, path: Sequence[str]) -> list[str]:
 def path_scores(exercise: ScenarioExercise, path: Sequence[str]) -> dict[str, int]:
     """Sum of the choices' scores per principle id along ``path``."""
     totals = {p.id: 0 for p in exercise.principles}
-    for node_id, choice_id in zip(path_nodes(exercise, path), path):
+    for node_id, choice_id in zip(path_nodes(exercise, path), path, strict=False):
         for principle, score in exercise.node(node_id).choice(choice_id).scores.items():
             totals[principle] += score
     return totals
@@ -384,7 +391,7 @@ def check_scenario(exercise: ScenarioExercise, path: Sequence[str]) -> Feedback:
     for principle in exercise.principles:
         moves = [
             f"“{exercise.node(node_id).choice(cid).text}” ({score:+d})"
-            for node_id, cid in zip(nodes, path)
+            for node_id, cid in zip(nodes, path, strict=False)
             if (score := exercise.node(node_id).choice(cid).scores.get(principle.id, 0))
         ]
         why = ("Your choices that count here: " + "; ".join(moves) + "." if moves

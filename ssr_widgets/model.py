@@ -7,7 +7,7 @@ editor, by the grader side) without a notebook front end.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -26,13 +26,13 @@ __all__ = [
     "Link",
     "MatchExercise",
     "MatchPrompt",
+    "Objective",
+    "Option",
     "OrderExercise",
     "OrderStep",
     "ScenarioChoice",
     "ScenarioExercise",
     "ScenarioNode",
-    "Objective",
-    "Option",
     "Section",
     "SectionContent",
     "Source",
@@ -383,7 +383,7 @@ _KINDS = (ChoiceExercise, ClassifyExercise, OrderExercise, MatchExercise, ActorM
 EXERCISE_KINDS = tuple(k.model_fields["kind"].annotation.__args__[0] for k in _KINDS)
 
 Exercise = Annotated[
-    Union[ChoiceExercise, ClassifyExercise, OrderExercise, MatchExercise, ActorMapExercise, ScenarioExercise],
+    ChoiceExercise | ClassifyExercise | OrderExercise | MatchExercise | ActorMapExercise | ScenarioExercise,
     Field(discriminator="kind"),
 ]
 

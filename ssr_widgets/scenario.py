@@ -9,7 +9,8 @@ readers. The path is saved after every choice, so a kernel restart resumes the s
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import ipywidgets as widgets
 
@@ -98,7 +99,7 @@ class Scenario(ExerciseView[ScenarioExercise]):
     def _render(self) -> None:
         ex = self.exercise
         nodes = [ex.node(n) for n in path_nodes(ex, self.path)]
-        steps = [(node, node.choice(cid)) for node, cid in zip(nodes, self.path)]
+        steps = [(node, node.choice(cid)) for node, cid in zip(nodes, self.path, strict=False)]
         earlier = "".join(
             f"<li><p>{esc(node.text)}</p><p>You chose: <strong>{esc(choice.text)}</strong></p>"
             f"<p><em>What happened:</em> {esc(choice.consequence)}</p></li>"
@@ -148,7 +149,7 @@ class Scenario(ExerciseView[ScenarioExercise]):
         ex = self.exercise
         labels = {p.id: p.label for p in ex.principles}
         items = []
-        for node_id, cid in zip(path_nodes(ex, path), path):
+        for node_id, cid in zip(path_nodes(ex, path), path, strict=False):
             choice = ex.node(node_id).choice(cid)
             scores = "; ".join(f"{labels[p]} {s:+d}" for p, s in choice.scores.items() if s)
             items.append(f"<li>{esc(choice.text)}<br><small>{esc(scores or 'no effect on the principles')}"

@@ -35,7 +35,7 @@ def test_model_needs_three_unique_steps_with_why(load_one):
 def test_check_all_right(new_kinds):
     fb = check_order(new_kinds.exercises["cycle"], RIGHT)
     assert fb.complete and fb.score == 1.0 and fb.summary == "Correct. All 4 steps are in the right order."
-    assert [r.verdict for r in fb.remarks] == ["Right: step 1.", "Right: step 2.", "Right: step 3.", "Right: step 4."]
+    assert [r.verdict for r in fb.remarks] == [f"Right: step {n}." for n in range(1, 5)]
     assert fb.remarks[3].why == "Lessons feed the next assessment."
 
 
@@ -56,7 +56,8 @@ def test_check_swapped_missing_and_repeated(new_kinds):
     assert check_order(ex, [None] * 4).summary.startswith("Choose a step")
 
 
-@pytest.mark.parametrize(("answer", "error"), [(["assess"], "has 4 positions"), (["x", None, None, None], "unknown step")])
+@pytest.mark.parametrize(("answer", "error"), [(["assess"], "has 4 positions"),
+                                               (["x", None, None, None], "unknown step")])
 def test_check_rejects_answers_that_do_not_fit(new_kinds, answer, error):
     with pytest.raises(ValueError, match=error):
         check_order(new_kinds.exercises["cycle"], answer)
@@ -74,7 +75,7 @@ def test_view_positions_are_labelled_and_lists_are_mixed(new_kinds, store):
 
 def test_view_check_save_restore_reset(new_kinds, store):
     view = Ordering(new_kinds.exercises["cycle"], key=REF, store=store)
-    for pos, step in zip("1234", ["design", "assess", "implement", "evaluate"]):
+    for pos, step in zip("1234", ["design", "assess", "implement", "evaluate"], strict=True):
         view.dropdowns[pos].value = step
     view.check_button.click()
     html = view.feedback_html.value

@@ -116,7 +116,7 @@ def test_check_mid_path_and_at_the_end(new_kinds):
     worst = check_scenario(ex, ["accept", "hide"])
     assert not worst.complete and worst.score == 0.0
     assert "scores -4 across all principles; the best path scores +6" in worst.summary
-    own, inclusion, accountability = worst.remarks
+    own, inclusion, _accountability = worst.remarks
     assert (own.subject, own.ok, own.verdict) == ("National ownership", False, "-2: harmed.")
     assert own.why == ("Your choices that count here: “Accept the donor's draft” (-2). "
                        "A best path scores +2 here.")
