@@ -23,7 +23,7 @@ E = TypeVar("E", bound=ExerciseBase)
 
 _RIGHT = "✔"  # heavy check mark
 _WRONG = "✘"  # heavy ballot x
-_NOTE = "ⓘ"
+_NOTE = "Note:"
 
 
 def esc(text: str) -> str:
