@@ -12,13 +12,34 @@ progress file so they survive a kernel restart.
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
-from .loader import load_course, load_exercise, load_section
-from .model import ContentError
-from .progress import ProgressStore, default_store
+if TYPE_CHECKING:  # pragma: no cover
+    from .progress import ProgressStore
 
-__all__ = ["ContentError", "__version__", "load_course", "load_exercise", "load_section", "show", "show_progress"]
+__all__ = [
+    "ContentError", "__version__", "load_course", "load_exercise", "load_section", "show", "show_briefing",
+    "show_progress",
+]
 __version__ = "0.1.0"
+
+#: Public names and the module that defines them. They are imported on first use (PEP 562), so
+#: ``from ssr_widgets.quiz import choose`` in a graded quiz does not load the content model.
+_LAZY = {
+    "ContentError": ".model",
+    "load_course": ".loader",
+    "load_exercise": ".loader",
+    "load_section": ".loader",
+    "show_briefing": ".country",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'ssr_widgets' has no attribute {name!r}")
 
 
 def show(ref: str, *, store: ProgressStore | None = None):
@@ -37,6 +58,9 @@ def show(ref: str, *, store: ProgressStore | None = None):
     ipywidgets.VBox
         The exercise view; as the last line of a cell, the notebook displays it.
     """
+    from .loader import load_exercise
+    from .progress import default_store
+
     exercise = load_exercise(ref)
     module, name = _VIEWS[exercise.kind]
     view = getattr(importlib.import_module(module, __name__), name)
@@ -57,5 +81,6 @@ _VIEWS = {
 def show_progress(store: ProgressStore | None = None):
     """Show the learner's progress per section, read from the progress file."""
     from .overview import ProgressOverview
+    from .progress import default_store
 
     return ProgressOverview(store or default_store())

@@ -4,30 +4,40 @@ nbgrader grades a fresh re-run of the submitted notebook file, so an answer only
 is *in the file*. The browser side of this widget (``static/quiz_answer.js``) rewrites the
 answer cell (``answer_qNN = "B"``) and saves the notebook; typing the same line by hand works
 everywhere. This module knows nothing about right answers: the key lives only on the trainer side.
+
+While nbgrader autogrades (``NBGRADER_EXECUTION`` is set) nothing is displayed and the widget
+libraries are not even imported: grading never waits for a widget, and each graded notebook
+starts faster.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
-import anywidget
-import traitlets
-
-__all__ = ["QuizAnswer", "choose"]
+__all__ = ["choose", "quiz_answer_class"]
 
 
-class QuizAnswer(anywidget.AnyWidget):
-    """Radio buttons (one answer) or checkboxes (several) bound to one nbgrader answer cell."""
+@functools.cache
+def quiz_answer_class():
+    """The anywidget class, built on first use so that autograding never imports widget libraries."""
+    import anywidget
+    import traitlets
 
-    _esm = Path(__file__).parent / "static" / "quiz_answer.js"
-    answer_id = traitlets.Unicode(help="grade_id and variable name of the answer cell, e.g. answer_qNN").tag(
-        sync=True
-    )
-    question_label = traitlets.Unicode(help="what the control is called, e.g. 'Question 7'").tag(sync=True)
-    letters = traitlets.List(traitlets.Unicode(), help="option letters, in order").tag(sync=True)
-    options = traitlets.List(traitlets.Unicode(), help="option texts, in the same order").tag(sync=True)
-    multiple = traitlets.Bool(False, help="True: several answers may be ticked").tag(sync=True)
+    class QuizAnswer(anywidget.AnyWidget):
+        """Radio buttons (one answer) or checkboxes (several) bound to one nbgrader answer cell."""
+
+        _esm = Path(__file__).parent / "static" / "quiz_answer.js"
+        answer_id = traitlets.Unicode(help="grade_id and variable name of the answer cell, e.g. answer_qNN").tag(
+            sync=True
+        )
+        question_label = traitlets.Unicode(help="what the control is called, e.g. 'Question 7'").tag(sync=True)
+        letters = traitlets.List(traitlets.Unicode(), help="option letters, in order").tag(sync=True)
+        options = traitlets.List(traitlets.Unicode(), help="option texts, in the same order").tag(sync=True)
+        multiple = traitlets.Bool(False, help="True: several answers may be ticked").tag(sync=True)
+
+    return QuizAnswer
 
 
 def choose(answer_id: str, options: list[str], *, multiple: bool = False, label: str | None = None):
@@ -44,13 +54,12 @@ def choose(answer_id: str, options: list[str], *, multiple: bool = False, label:
     label : str, optional
         Accessible name of the group, e.g. ``"Question 7"``.
 
-    Returns ``None`` while nbgrader autogrades (``NBGRADER_EXECUTION`` is set): grading never
-    waits for, or depends on, a widget.
+    Returns ``None`` while nbgrader autogrades (``NBGRADER_EXECUTION`` is set).
     """
     if os.environ.get("NBGRADER_EXECUTION"):
         return None
     letters = [chr(ord("A") + i) for i in range(len(options))]
-    return QuizAnswer(
+    return quiz_answer_class()(
         answer_id=answer_id,
         question_label=label or answer_id.replace("answer_", "Question ").replace("_", " "),
         letters=letters,

@@ -56,7 +56,7 @@ def test_code_cells_are_one_short_call(path):
         if m:
             load_exercise(m.group(1))  # raises ContentError naming what is wrong
         else:
-            allowed_imports = ("from ssr_widgets import", "from ssr_widgets.country import show_briefing")
+            allowed_imports = ("from ssr_widgets import",)
             assert src.startswith(allowed_imports) or src in ("show_progress()", "show_briefing()"), src
 
 
