@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ssr_grader.grading import autograde_all, scores  # noqa: E402
+
 from tests.quiz_helpers import fill, known_mix, make_course, submit_files  # noqa: E402
 
 _CLICK_JS = """([box, letter]) => new Promise((resolve, reject) => {
@@ -63,7 +64,7 @@ def bench_clicks(course, clicks: int, work: Path) -> None:
         try:
             run_all(page)
         except Exception:
-            page.screenshot(path="/tmp/bench_fail.png")
+            page.screenshot(path=str(work / "run-all-failed.png"))
             print((work / "jupyterlab.log").read_text()[-3000:])
             raise
         box = page.locator("fieldset.ssr-quiz-answer", has=page.locator("legend", has_text=f"Question {n}:"))

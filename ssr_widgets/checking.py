@@ -32,6 +32,7 @@ __all__ = [
     "check_scenario",
     "path_nodes",
     "path_scores",
+    "signed",
 ]
 
 
@@ -143,10 +144,10 @@ def _check_assignment(
     labels: Mapping[str, str],
     placed: Mapping[str, str | None],
     words: _Wording,
-) -> tuple[list[Remark], int, int, str]:
+) -> tuple[list[Remark], int, str]:
     """Shared by classify and match: each row (id, text, right choice, why) gets one choice.
 
-    Returns the remarks, the number right, the number left open, and the summary so far.
+    Returns the remarks, the number right, and the summary so far.
     """
     unknown_rows = set(placed) - {r[0] for r in rows}
     if unknown_rows:
@@ -175,7 +176,7 @@ def _check_assignment(
         summary = words.some_right.format(n=n_right, total=total)
         if n_open:
             summary += f" {n_open} {_is_are(n_open)} {words.open_}."
-    return remarks, n_right, n_open, summary
+    return remarks, n_right, summary
 
 
 def _is_are(n: int) -> str:
@@ -192,7 +193,7 @@ def check_classify(exercise: ClassifyExercise, placed: Mapping[str, str | None])
     """
     rows = [(i.id, i.text, i.category, i.why) for i in exercise.items]
     labels = {c.id: c.label for c in exercise.categories}
-    remarks, n_right, _open, summary = _check_assignment(exercise.id, rows, labels, placed, _CLASSIFY)
+    remarks, n_right, summary = _check_assignment(exercise.id, rows, labels, placed, _CLASSIFY)
     complete = n_right == len(rows)
     return Feedback(n_right / len(rows), complete, summary if complete else summary + _TRY_AGAIN, tuple(remarks))
 
@@ -205,7 +206,7 @@ def check_match(exercise: MatchExercise, placed: Mapping[str, str | None]) -> Fe
     """
     rows = [(p.id, p.text, p.answer, p.why) for p in exercise.prompts]
     labels = {a.id: a.label for a in exercise.answers}
-    remarks, n_right, _open, summary = _check_assignment(exercise.id, rows, labels, placed, _MATCH)
+    remarks, n_right, summary = _check_assignment(exercise.id, rows, labels, placed, _MATCH)
     complete = n_right == len(rows)
     if not complete:
         if not exercise.reuse:
@@ -357,6 +358,11 @@ def best_paths(exercise: ScenarioExercise) -> tuple[int, int, list[ScenarioPath]
     return best, worst, list(paths)
 
 
+def signed(score: int) -> str:
+    """A score as the debrief writes it: +2, -1, or 0 (no sign on zero)."""
+    return f"{score:+d}" if score else "0"
+
+
 def _standing(total: int) -> str:
     if total >= 3:
         return "strongly upheld"
@@ -390,20 +396,21 @@ def check_scenario(exercise: ScenarioExercise, path: Sequence[str]) -> Feedback:
     remarks = []
     for principle in exercise.principles:
         moves = [
-            f"“{exercise.node(node_id).choice(cid).text}” ({score:+d})"
+            f"“{exercise.node(node_id).choice(cid).text}” ({signed(score)})"
             for node_id, cid in zip(nodes, path, strict=False)
             if (score := exercise.node(node_id).choice(cid).scores.get(principle.id, 0))
         ]
         why = ("Your choices that count here: " + "; ".join(moves) + "." if moves
                else "None of your choices affected this principle.")
-        why += f" A best path scores {best_totals[principle.id]:+d} here."
+        why += f" A best path scores {signed(best_totals[principle.id])} here."
         total = totals[principle.id]
-        remarks.append(Remark(principle.label, total >= 0, f"{total:+d}: {_standing(total)}.", why, chosen=True))
+        verdict = f"{signed(total)}: {_standing(total)}."
+        remarks.append(Remark(principle.label, total >= 0, verdict, why, chosen=True))
     complete = tuple(path) in best_ones
     if complete:
-        summary = f"The end. Your path is one of the best: it scores {yours:+d} across all principles."
+        summary = f"The end. Your path is one of the best: it scores {signed(yours)} across all principles."
     else:
-        summary = (f"The end. Your path scores {yours:+d} across all principles; the best path scores {best:+d}. "
-                   "Compare the paths below, then play again.")
+        summary = (f"The end. Your path scores {signed(yours)} across all principles; "
+                   f"the best path scores {signed(best)}. Compare the paths below, then play again.")
     score = 1.0 if best == worst else (yours - worst) / (best - worst)
     return Feedback(score, complete, summary, tuple(remarks))

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from .model import EXERCISE_KINDS, ContentError, Course, Exercise, SectionContent
 
-__all__ = ["CONTENT_DIR", "load_course", "load_exercise", "load_section", "content_files"]
+__all__ = ["CONTENT_DIR", "content_files", "load_course", "load_exercise", "load_section"]
 
 #: Course content ships inside the package, so an installed course (Binder, JupyterHub) has it.
 CONTENT_DIR = Path(__file__).parent / "content"

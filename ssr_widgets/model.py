@@ -135,11 +135,7 @@ class ClassifyExercise(_ExerciseBase):
         _unique(cat_ids, "categories")
         _unique([i.id for i in self.items], "items")
         for n, item in enumerate(self.items):
-            if item.category not in cat_ids:
-                raise ValueError(
-                    f"items[{n}] ('{item.id}') has category '{item.category}', "
-                    f"which is not one of the categories: {', '.join(cat_ids)}"
-                )
+            _one_of(item.category, cat_ids, f"items[{n}] ('{item.id}') has category", "categories")
         return self
 
     def category(self, category_id: str) -> Category:
@@ -191,11 +187,7 @@ class MatchExercise(_ExerciseBase):
         _unique([p.id for p in self.prompts], "prompts")
         used: dict[str, str] = {}
         for n, prompt in enumerate(self.prompts):
-            if prompt.answer not in answer_ids:
-                raise ValueError(
-                    f"prompts[{n}] ('{prompt.id}') has answer '{prompt.answer}', "
-                    f"which is not one of the answers: {', '.join(answer_ids)}"
-                )
+            _one_of(prompt.answer, answer_ids, f"prompts[{n}] ('{prompt.id}') has answer", "answers")
             if not self.reuse and prompt.answer in used:
                 raise ValueError(
                     f"prompts '{used[prompt.answer]}' and '{prompt.id}' share the answer '{prompt.answer}', "
@@ -243,17 +235,11 @@ class ActorMapExercise(_ExerciseBase):
         actor_ids = [a.id for a in self.actors]
         _unique(actor_ids, "actors")
         for n, actor in enumerate(self.actors):
-            if actor.level not in level_ids:
-                raise ValueError(f"actors[{n}] ('{actor.id}') has level '{actor.level}', "
-                                 f"which is not one of the levels: {', '.join(level_ids)}")
-            if actor.role not in role_ids:
-                raise ValueError(f"actors[{n}] ('{actor.id}') has role '{actor.role}', "
-                                 f"which is not one of the roles: {', '.join(role_ids)}")
+            _one_of(actor.level, level_ids, f"actors[{n}] ('{actor.id}') has level", "levels")
+            _one_of(actor.role, role_ids, f"actors[{n}] ('{actor.id}') has role", "roles")
         for n, link in enumerate(self.links):
             for end in (link.source, link.target):
-                if end not in actor_ids:
-                    raise ValueError(f"links[{n}] names actor '{end}', which is not one of the actors: "
-                                     f"{', '.join(actor_ids)}")
+                _one_of(end, actor_ids, f"links[{n}] names actor", "actors")
             if link.source == link.target:
                 raise ValueError(f"links[{n}] links actor '{link.source}' to itself")
         return self
@@ -458,6 +444,12 @@ class Course(_Frozen):
             if s.id == section_id:
                 return s
         raise KeyError(section_id)
+
+
+def _one_of(value: str, allowed: list[str], where: str, plural: str) -> None:
+    """A reference to another part of the exercise must name one that exists."""
+    if value not in allowed:
+        raise ValueError(f"{where} '{value}', which is not one of the {plural}: {', '.join(allowed)}")
 
 
 def _unique(ids: list[str], what: str) -> None:

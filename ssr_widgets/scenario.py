@@ -15,7 +15,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ._view import ExerciseView, esc
-from .checking import Feedback, best_paths, check_scenario, path_nodes, path_scores
+from .checking import Feedback, best_paths, check_scenario, path_nodes, path_scores, signed
 from .model import ScenarioExercise
 from .progress import ProgressStore
 
@@ -135,13 +135,13 @@ class Scenario(ExerciseView[ScenarioExercise]):
             return ""
         best, _worst, best_ones = best_paths(self.exercise)
         yours = sum(path_scores(self.exercise, answer).values())
-        columns = [self._path_html(f"Your path (total {yours:+d})", answer)]
+        columns = [self._path_html(f"Your path (total {signed(yours)})", answer)]
         others = [p for p in best_ones if list(p) != answer][:_MAX_BEST_SHOWN]
         for n, path in enumerate(others, start=1):
             name = "A best path" if feedback.complete else "The best path"
             if len(others) > 1:
                 name += f" ({n} of {len(others)})"
-            columns.append(self._path_html(f"{name} (total {best:+d})", path))
+            columns.append(self._path_html(f"{name} (total {signed(best)})", path))
         return (f'<div class="ssr-debrief"><p><strong>Your path beside the best</strong></p>'
                 f'<div class="ssr-paths">{"".join(columns)}</div></div>')
 
@@ -151,7 +151,7 @@ class Scenario(ExerciseView[ScenarioExercise]):
         items = []
         for node_id, cid in zip(path_nodes(ex, path), path, strict=False):
             choice = ex.node(node_id).choice(cid)
-            scores = "; ".join(f"{labels[p]} {s:+d}" for p, s in choice.scores.items() if s)
+            scores = "; ".join(f"{labels[p]} {signed(s)}" for p, s in choice.scores.items() if s)
             items.append(f"<li>{esc(choice.text)}<br><small>{esc(scores or 'no effect on the principles')}"
                          "</small></li>")
         return f'<div><p><strong>{esc(heading)}</strong></p><ol>{"".join(items)}</ol></div>'

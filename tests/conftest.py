@@ -23,6 +23,15 @@ def store(tmp_path):
     return ProgressStore(tmp_path / "ssr-progress.json")
 
 
+@pytest.fixture
+def page():
+    """A page in headless Debian Chromium, for the browser tests."""
+    from .lab_harness import chromium_page
+
+    with chromium_page() as p:
+        yield p
+
+
 @pytest.fixture(autouse=True)
 def _isolated_progress(tmp_path, monkeypatch):
     """Never let a test read or write a real learner's progress file."""

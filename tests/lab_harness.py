@@ -17,8 +17,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -57,7 +57,7 @@ class Lab:
         return f"{self.base}/{path.lstrip('/')}?token={self.token}&reset"
 
     def api(self, path: str) -> object:
-        req = urllib.request.Request(f"{self.base}/api/{path}", headers={"Authorization": f"token {self.token}"})
+        req = urllib.request.Request(f"{self.base}/api/{path}", headers={"Authorization": f"token {self.token}"})  # noqa: S310
         with urllib.request.urlopen(req, timeout=5) as resp:  # noqa: S310 - loopback only
             return json.loads(resp.read())
 
@@ -137,6 +137,8 @@ def chromium_page(viewport: tuple[int, int] = (1280, 1600)):
 # -- JupyterLab actions ----------------------------------------------------------------------
 
 def open_notebook(page, lab: Lab, name: str) -> None:
+    """Open a notebook in JupyterLab, its kernel session started first (see :func:`start_session`)."""
+    start_session(lab, name)
     page.goto(lab.url(f"lab/tree/{name}"))
     page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=90_000)
 

@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import nbformat
-
 from ssr_grader.course import Course, open_course
 from ssr_grader.quizbuild import build_quiz
 

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
 from ssr_widgets.loader import load_exercise
 
 from .conftest import ROOT
-from .lab_harness import CHROMIUM, chromium_page, copy_notebooks, exercise, jupyterlab, open_notebook, restart_kernel, run_all
+from .lab_harness import (
+    copy_notebooks,
+    exercise,
+    jupyterlab,
+    open_notebook,
+    require_chromium,
+    restart_kernel,
+    run_all,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -20,20 +26,11 @@ SORT_REF = "01_concept.yml#security-sector-sort"
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing in CI: run-tests.sh should have installed Debian's chromium")
-        pytest.skip("Debian chromium is not installed")
+    require_chromium()
     work = tmp_path_factory.mktemp("lab")
     root = copy_notebooks(ROOT / "notebooks", work / "learner")
     with jupyterlab(root, work) as server:
         yield server
-
-
-@pytest.fixture
-def page():
-    with chromium_page() as p:
-        yield p
 
 
 def test_classify_by_clicking_then_restart_restores_the_answer(lab, page):

@@ -8,9 +8,6 @@ which also checks that focus lands on the next choice after each decision.
 from __future__ import annotations
 
 import json
-import os
-import urllib.request
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -18,9 +15,7 @@ import pytest
 from ssr_widgets.loader import load_exercise
 
 from .conftest import FIXTURES
-from .lab_harness import CHROMIUM, chromium_page, exercise, jupyterlab
-from .lab_harness import open_notebook as _open_in_lab
-from .lab_harness import run_all
+from .lab_harness import exercise, jupyterlab, open_notebook, require_chromium, run_all
 
 pytestmark = pytest.mark.browser
 
@@ -33,10 +28,7 @@ def _ref(ex_id: str) -> str:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing in CI: run-tests.sh should have installed Debian's chromium")
-        pytest.skip("Debian chromium is not installed")
+    require_chromium()
     work = tmp_path_factory.mktemp("lab-new-kinds")
     root = work / "learner"
     root.mkdir()
@@ -48,27 +40,6 @@ def lab(tmp_path_factory):
         nbformat.write(nb, root / f"{ex_id}.ipynb")
     with jupyterlab(root, work) as server:
         yield server
-
-
-@pytest.fixture
-def page():
-    with chromium_page() as p:
-        yield p
-
-
-def open_notebook(page, lab, name: str) -> None:
-    """Start the notebook's kernel session first, then open it.
-
-    JupyterLab opening a never-opened notebook sometimes starts two kernels and drops the first
-    (seen about one run in four here), leaving the page tied to a dead kernel; with a session
-    already running it just connects, as when a learner re-opens a notebook.
-    """
-    body = json.dumps({"path": name, "name": name, "type": "notebook", "kernel": {"name": "python3"}}).encode()
-    req = urllib.request.Request(f"{lab.base}/api/sessions", data=body, method="POST",
-                                 headers={"Authorization": f"token {lab.token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=30):  # noqa: S310 - loopback only
-        pass
-    _open_in_lab(page, lab, name)
 
 
 def _saved(lab, ex_id: str):

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from ssr_grader.grading import autograde_all
 
 from .lab_harness import CHROMIUM, chromium_page, jupyterlab, open_notebook, restart_kernel, run_all

@@ -77,3 +77,13 @@ def test_section_notebooks_follow_the_anatomy():
         shows = [c.source for c in nb.cells if c.cell_type == "code" and c.source.startswith("show(")]
         assert len(shows) >= 4, f"{s.notebook}: needs at least 3 exercises and a self-check"
         assert "DPKO" not in text or "DPO" in text
+
+
+def test_code_passes_the_linter():
+    """ruff, configured in pyproject.toml, over the package, the trainer tooling, tests and benchmarks."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "ruff", "check", "ssr_widgets", "grader/ssr_grader", "tests",
+                           "benchmarks"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:]

@@ -120,7 +120,7 @@ def test_check_mid_path_and_at_the_end(new_kinds):
     assert (own.subject, own.ok, own.verdict) == ("National ownership", False, "-2: harmed.")
     assert own.why == ("Your choices that count here: “Accept the donor's draft” (-2). "
                        "A best path scores +2 here.")
-    assert inclusion.ok and inclusion.verdict == "+0: neither helped nor harmed."
+    assert inclusion.ok and inclusion.verdict == "0: neither helped nor harmed."
     assert "None of your choices affected this principle." in inclusion.why
     assert check_scenario(ex, ["accept", "share"]).score == pytest.approx(4 / 10)
 

@@ -14,9 +14,8 @@ import os
 import re
 from datetime import datetime, timezone
 
-from traitlets import Unicode
-
 from nbgrader.plugins import FileNameCollectorPlugin
+from traitlets import Unicode
 
 __all__ = ["LmsFileNameCollector", "parse_upload_name"]
 

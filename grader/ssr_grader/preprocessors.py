@@ -21,10 +21,9 @@ from pathlib import Path
 
 from nbformat.notebooknode import NotebookNode
 from nbformat.v4 import new_markdown_cell
-from traitlets import Unicode
-
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
 
 __all__ = ["ExplainInFeedback", "NeutraliseLearnerCode", "parse_answer"]
 
