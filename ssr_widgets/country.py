@@ -14,10 +14,10 @@ import html
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from .loader import CONTENT_DIR, COUNTRY_FILE, _field_path, _read_yaml
-from .model import ContentError
+from .model import ContentError, Identifier, Text, _Frozen
 
 __all__ = [
     "LEVELS",
@@ -33,9 +33,7 @@ __all__ = [
     "show_briefing",
 ]
 
-#: Ids appear in other content files (an exercise may name an actor), so keep them plain.
-Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
-Text = Annotated[str, Field(min_length=1)]
+# Ids appear in other content files (an exercise may name an actor): the same plain ids as exercises.
 
 Level = Literal["local", "national", "regional", "international"]
 Role = Literal["provision", "management-oversight", "justice", "civil-society-informal", "international-support"]
@@ -54,10 +52,6 @@ ROLES: dict[str, str] = {
     "civil-society-informal": "Civil society, informal or non-State actor",
     "international-support": "Regional or international support",
 }
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
 class KeyFact(_Frozen):
