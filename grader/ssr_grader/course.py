@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import GRADER_DIR
@@ -23,6 +23,7 @@ class Course:
     bank: ItemBank
     quiz: QuizSettings
     exchange: Path | None = None
+    _api: object = field(default=None, repr=False, compare=False)
 
     def config(self):
         from traitlets.config.loader import PyFileConfigLoader
@@ -35,13 +36,16 @@ class Course:
         return cfg
 
     def api(self):
-        """nbgrader's ``NbGraderAPI`` for this course (the same code its command line uses)."""
+        """nbgrader's ``NbGraderAPI`` for this course (the same code its command line uses), made once."""
+        if self._api is not None:
+            return self._api
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
 
         cfg = self.config()
-        return NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
+        self._api = NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
+        return self._api
 
     @property
     def released_notebook(self) -> Path:

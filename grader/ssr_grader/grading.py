@@ -52,38 +52,37 @@ def submitted_students(course: Course) -> list[str]:
 
 
 def autograde_all(course: Course, students: list[str] | None = None) -> list[Outcome]:
-    """Autograde every submitted learner (or the given ones); never raises for one learner's problem."""
-    api = course.api()
-    outcomes = []
-    for student in students if students is not None else submitted_students(course):
-        folder = course.root / "submitted" / student / course.quiz.assignment
-        nb_path = folder / course.quiz.notebook
-        if not nb_path.exists():
-            found = sorted(p.name for p in folder.glob("*.ipynb"))
-            outcomes.append(Outcome(student, False, f"no {course.quiz.notebook} in the submission"
-                                    + (f" (found: {', '.join(found)})" if found else "")))
-            continue
-        problem = check_submission_file(nb_path)
-        if problem:
-            outcomes.append(Outcome(student, False, problem))
-            continue
-        result = api.autograde(course.quiz.assignment, student, force=True, create=True)
-        log = result.get("log", "")
-        if not result.get("success"):
-            outcomes.append(Outcome(student, False, _first_error(log)))
-            continue
-        score, max_score = scores(course, student)
-        notes = _grader_notes(course, student)
-        if "Timeout" in log or "timed out" in log.lower():
-            notes += ("a cell ran out of time and was stopped",)
-        outcomes.append(Outcome(student, True, "graded", score, max_score, notes))
-    return outcomes
+    """Autograde every submitted learner (or the given ones), one after another, in this process."""
+    return [grade_one(course, s) for s in (students if students is not None else submitted_students(course))]
+
+
+def grade_one(course: Course, student: str) -> Outcome:
+    """Autograde one learner with nbgrader's API; any problem becomes the Outcome's message."""
+    folder = course.root / "submitted" / student / course.quiz.assignment
+    nb_path = folder / course.quiz.notebook
+    if not nb_path.exists():
+        found = sorted(p.name for p in folder.glob("*.ipynb"))
+        return Outcome(student, False, f"no {course.quiz.notebook} in the submission"
+                       + (f" (found: {', '.join(found)})" if found else ""))
+    problem = check_submission_file(nb_path)
+    if problem:
+        return Outcome(student, False, problem)
+    result = course.api().autograde(course.quiz.assignment, student, force=True, create=True)
+    log = result.get("log", "")
+    if not result.get("success"):
+        return Outcome(student, False, _first_error(log))
+    score, max_score = scores(course, student)
+    notes = _grader_notes(course, student)
+    if "Timeout" in log or "timed out" in log.lower():
+        notes += ("a cell ran out of time and was stopped",)
+    return Outcome(student, True, "graded", score, max_score, notes)
 
 
 def scores(course: Course, student: str) -> tuple[float, float]:
     from nbgrader.api import Gradebook
 
-    with Gradebook(course.api().coursedir.db_url, course.api().coursedir.course_id) as gb:
+    coursedir = course.api().coursedir
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
         sub = gb.find_submission(course.quiz.assignment, student)
         return float(sub.score), float(sub.max_score)
 

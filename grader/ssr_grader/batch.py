@@ -1,0 +1,122 @@
+"""Grade a whole cohort on every core: parallel, resumable, idempotent, and never stopped by one learner.
+
+Each worker process opens nbgrader's own API once and autogrades one learner at a time (nbgrader
+keeps one SQLite gradebook; separate learners never write the same rows). Before grading, each
+submission is checked in the main process, so a damaged file is reported in plain words instead
+of failing inside nbgrader.
+
+* **Resumable**: a learner whose autograded copy already matches the submission (same
+  ``timestamp.txt``) and has a score is skipped, so a run that was interrupted picks up where it
+  stopped.
+* **Idempotent**: re-running changes nothing unless a submission changed; ``force`` re-grades,
+  and even then nbgrader only rewrites automatic scores — manual grades are kept.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from .course import Course, open_course
+from .grading import Outcome, check_submission_file, grade_one, submitted_students
+
+__all__ = ["grade_cohort", "needs_grading"]
+
+_worker_course: Course | None = None
+
+
+def needs_grading(course: Course, student: str) -> bool:
+    """True unless this learner's current submission has already been autograded and scored."""
+    a = course.quiz.assignment
+    submitted = course.root / "submitted" / student / a
+    graded = course.root / "autograded" / student / a
+    if not (graded / course.quiz.notebook).exists():
+        return True
+    stamp_s, stamp_g = submitted / "timestamp.txt", graded / "timestamp.txt"
+    if stamp_s.exists() != stamp_g.exists():
+        return True
+    if stamp_s.exists() and stamp_s.read_text().strip() != stamp_g.read_text().strip():
+        return True
+    if (submitted / course.quiz.notebook).stat().st_mtime > (graded / course.quiz.notebook).stat().st_mtime:
+        return True
+    from nbgrader.api import Gradebook, MissingEntry
+
+    api = course.api()
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+        try:
+            gb.find_submission(a, student)
+        except MissingEntry:
+            return True
+    return False
+
+
+def _init_worker(root: str, exchange: str | None) -> None:
+    global _worker_course
+    _worker_course = open_course(Path(root), exchange=Path(exchange) if exchange else None)
+    _worker_course.api()  # import nbgrader and read the config once per worker
+
+
+def _grade_in_worker(student: str) -> Outcome:
+    assert _worker_course is not None
+    for attempt in range(3):
+        outcome = grade_one(_worker_course, student)
+        if outcome.graded or "database is locked" not in outcome.message:
+            return outcome
+        time.sleep(0.5 * (attempt + 1))
+    return outcome
+
+
+def grade_cohort(course: Course, *, workers: int | None = None, force: bool = False,
+                 students: list[str] | None = None, progress: bool = True) -> list[Outcome]:
+    """Autograde every submission that needs it, on ``workers`` processes (default: all cores).
+
+    Returns one :class:`Outcome` per learner, in learner order: graded, skipped as up to date,
+    or not graded with the reason.
+    """
+    everyone = students if students is not None else submitted_students(course)
+    outcomes: dict[str, Outcome] = {}
+    todo = []
+    for student in everyone:
+        nb_path = course.root / "submitted" / student / course.quiz.assignment / course.quiz.notebook
+        if not nb_path.exists():
+            found = sorted(p.name for p in nb_path.parent.glob("*.ipynb"))
+            outcomes[student] = Outcome(student, False, f"no {course.quiz.notebook} in the submission"
+                                        + (f" (found: {', '.join(found)})" if found else ""))
+        elif problem := check_submission_file(nb_path):
+            outcomes[student] = Outcome(student, False, problem)
+        elif force or needs_grading(course, student):
+            todo.append(student)
+        else:
+            outcomes[student] = Outcome(student, True, "up to date (already graded)", *_scores(course, student))
+    workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    bar = _progress(len(todo), progress)
+    if todo:
+        ctx = multiprocessing.get_context("spawn")
+        exchange = str(course.exchange) if course.exchange else None
+        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                                 initargs=(str(course.root), exchange)) as pool:
+            futures = {pool.submit(_grade_in_worker, s): s for s in todo}
+            for future in as_completed(futures):
+                student = futures[future]
+                try:
+                    outcomes[student] = future.result()
+                except Exception as exc:  # a crashed worker must not stop the batch
+                    outcomes[student] = Outcome(student, False, f"grading crashed: {exc}")
+                bar.update(1)
+    bar.close()
+    return [outcomes[s] for s in everyone]
+
+
+def _scores(course: Course, student: str) -> tuple[float, float]:
+    from .grading import scores
+
+    return scores(course, student)
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="learner", desc="Grading", disable=not enabled or total == 0)

@@ -1,0 +1,47 @@
+"""Cohort grading on several processes: same scores as one by one, resumable, idempotent, manual grades kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+from ssr_grader.batch import grade_cohort
+from ssr_grader.grading import scores
+
+from .quiz_helpers import fill, known_mix, make_course, submit_files
+
+
+def test_parallel_grading_resumes_and_keeps_manual_grades(tmp_path):
+    from nbgrader.api import Gradebook
+
+    course = make_course(tmp_path / "course")
+    answers, expected = known_mix(course)
+    released = nbformat.read(course.released_notebook, as_version=4)
+    names = [f"l{n}" for n in range(5)]
+    for n, name in enumerate(names):
+        mine = {i: a for j, (i, a) in enumerate(answers.items()) if j >= n}  # l0 answers all; later ones fewer
+        submit_files(course, name, fill(nbformat.from_dict(released), mine))
+    (course.root / "submitted" / "broken" / course.quiz.assignment).mkdir(parents=True)
+    (course.root / "submitted" / "broken" / course.quiz.assignment / course.quiz.notebook).write_text("{")
+
+    # An "interrupted" first run graded only two learners.
+    first = grade_cohort(course, workers=2, students=["l0", "l1"], progress=False)
+    assert [o.graded for o in first] == [True, True] and first[0].score == expected
+    later = grade_cohort(course, workers=2, progress=False)
+    by = {o.student: o for o in later}
+    assert by["l0"].message.startswith("up to date") and by["l1"].message.startswith("up to date")
+    assert all(by[n].message == "graded" for n in names[2:])
+    assert not by["broken"].graded and "damaged" in by["broken"].message
+    assert [by[n].score for n in names] == sorted((by[n].score for n in names), reverse=True)
+
+    api = course.api()
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+        grade = gb.find_grade(course.quiz.open_question.id, Path(course.quiz.notebook).stem,
+                              course.quiz.assignment, "l2")
+        grade.manual_score = 2.5
+        gb.db.commit()
+    before = scores(course, "l2")[0]
+    again = {o.student: o for o in grade_cohort(course, workers=2, force=True, progress=False)}
+    assert again["l2"].score == before  # re-grading kept the manual grade and changed nothing else
+    assert {n: again[n].score for n in names} == {n: by[n].score + (2.5 if n == "l2" else 0) for n in names}
