@@ -20,8 +20,9 @@ def main() -> None:
 
     \b
     Examples:
-      ssr-trainer build-quiz
       ssr-trainer build-quiz --learner-copy notebooks/quiz/end_of_course_quiz.ipynb
+      ssr-trainer roster cohort-2026-11.csv
+      ssr-trainer grade --workers 2
     """
 
 
@@ -54,3 +55,72 @@ def build_quiz_cmd(course_dir: Path | None, learner_copy: Path | None) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+@main.command("roster")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--course-dir", type=click.Path(file_okay=False, path_type=Path), help=COURSE_DIR_HELP)
+def roster_cmd(csv_file: Path, course_dir: Path | None) -> None:
+    """Add or update the cohort's learners from a roster CSV (id, first name, last name, email).
+
+    Every bad row is reported at once and nothing is changed until the file is clean. Re-running
+    with an updated roster adds new learners and updates names and emails; nobody is removed.
+
+    \b
+    Example:
+      ssr-trainer roster cohort-2026-11.csv
+    """
+    from .roster import RosterError, read_roster, sync_gradebook
+
+    try:
+        learners, notes = read_roster(csv_file)
+        course = open_course(course_dir)
+    except (RosterError, ContentError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for note in notes:
+        click.echo(f"Note: {csv_file.name}: {note}")
+    api = course.api()
+    report = sync_gradebook(api.coursedir.db_url, api.coursedir.course_id, learners)
+    click.echo(f"Roster: {len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged.")
+    if report.not_in_roster:
+        click.echo(f"Kept (in the gradebook, not in this file): {', '.join(report.not_in_roster)}")
+    click.echo(f"Next: release the quiz:  cd {course.root} && nbgrader release_assignment {course.quiz.assignment}")
+
+
+@main.command("grade")
+@click.option("--course-dir", type=click.Path(file_okay=False, path_type=Path), help=COURSE_DIR_HELP)
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="processes to use (default: all cores)")
+@click.option("--force", is_flag=True, help="grade again even submissions that are already graded")
+@click.option("--quiet", is_flag=True, help="no progress bar")
+def grade_cmd(course_dir: Path | None, workers: int | None, force: bool, quiet: bool) -> None:
+    """Autograde every collected submission on all cores; safe to interrupt and run again.
+
+    Learners already graded are skipped (use --force to grade again; manual grades are always
+    kept). A learner whose file cannot be graded is listed at the end; the others are graded.
+
+    \b
+    Example:
+      ssr-trainer grade --workers 2
+    """
+    from .batch import grade_cohort
+
+    try:
+        course = open_course(course_dir)
+    except ContentError as exc:
+        raise click.ClickException(str(exc)) from None
+    outcomes = grade_cohort(course, workers=workers, force=force, progress=not quiet)
+    graded = [o for o in outcomes if o.graded]
+    failed = [o for o in outcomes if not o.graded]
+    passed = [o for o in graded if o.score is not None and o.max_score and o.score / o.max_score >= course.quiz.pass_mark]
+    click.echo(f"Graded {len(graded)} of {len(outcomes)} learners; {len(passed)} at or above the pass mark "
+               f"({round(course.quiz.pass_mark * 100)} %) before hand-marking.")
+    for o in graded:
+        for note in o.notes:
+            click.echo(f"  note for {o.student}: {note}")
+    if failed:
+        click.echo(f"Not graded ({len(failed)}):")
+        for o in failed:
+            click.echo(f"  {o.student}: {o.message}")
+    click.echo(f"Next: mark the open question in formgrader:  cd {course.root} && nbgrader formgrader")
+    if failed:
+        sys.exit(1)

@@ -1,0 +1,40 @@
+"""The trainer's command line: help with examples, clear errors, and a next step after each success."""
+
+from __future__ import annotations
+
+import nbformat
+from click.testing import CliRunner
+
+from ssr_grader.cli import main
+
+from .quiz_helpers import fill, known_mix, make_course, submit_files
+
+
+def test_help_lists_commands_with_examples():
+    out = CliRunner().invoke(main, ["--help"]).output
+    assert "Examples:" in out and all(cmd in out for cmd in ("build-quiz", "roster", "grade"))
+    assert "Example:" in CliRunner().invoke(main, ["grade", "--help"]).output
+
+
+def test_roster_then_grade(tmp_path):
+    course = make_course(tmp_path / "course")
+    roster = tmp_path / "cohort.csv"
+    roster.write_text("id,first name,last name,email\namina,Amina,Diallo,a@example.org\nbo,Bo,Li,b@example.org\n")
+    runner = CliRunner()
+    result = runner.invoke(main, ["roster", str(roster), "--course-dir", str(course.root)])
+    assert result.exit_code == 0, result.output
+    assert "2 added, 0 updated, 0 unchanged" in result.output and "Next: release the quiz" in result.output
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,first name,last name,email\nx_y,X,Y,not-an-email\n")
+    result = runner.invoke(main, ["roster", str(bad), "--course-dir", str(course.root)])
+    assert result.exit_code == 1 and "row 2: id 'x_y'" in result.output and "row 2: email" in result.output
+
+    answers, expected = known_mix(course)
+    submit_files(course, "amina", fill(nbformat.read(course.released_notebook, as_version=4), answers))
+    (course.root / "submitted" / "bo" / course.quiz.assignment).mkdir(parents=True)
+    (course.root / "submitted" / "bo" / course.quiz.assignment / course.quiz.notebook).write_text("not json")
+    result = runner.invoke(main, ["grade", "--course-dir", str(course.root), "--quiet", "--workers", "1"])
+    assert result.exit_code == 1  # one learner could not be graded: say so, after grading the others
+    assert "Graded 1 of 2 learners" in result.output
+    assert "bo: the notebook file is damaged" in result.output and "Next: mark the open question" in result.output
