@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+
 from ssr_grader.course import Course, open_course
 from ssr_grader.quizbuild import build_quiz
 

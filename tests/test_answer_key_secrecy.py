@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+
 from ssr_grader.course import open_course
 
 from .conftest import ROOT

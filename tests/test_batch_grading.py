@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+
 from ssr_grader.batch import grade_cohort
 from ssr_grader.grading import scores
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
 from ssr_grader.grading import autograde_all
 
 from .lab_harness import CHROMIUM, chromium_page, jupyterlab, open_notebook, restart_kernel, run_all

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
 from ssr_grader.course import open_course
 from ssr_grader.grading import autograde_all, scores
 from ssr_grader.preprocessors import parse_answer

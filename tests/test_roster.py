@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from ssr_grader.roster import RosterError, read_roster, sync_gradebook
 
 
