@@ -29,7 +29,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ssr_grader.grading import autograde_all, scores  # noqa: E402
-
 from tests.quiz_helpers import fill, known_mix, make_course, submit_files  # noqa: E402
 
 _CLICK_JS = """([box, letter]) => new Promise((resolve, reject) => {

@@ -30,7 +30,7 @@ def test_roster_then_grade(tmp_path):
     result = runner.invoke(main, ["roster", str(bad), "--course-dir", str(course.root)])
     assert result.exit_code == 1 and "row 2: id 'x_y'" in result.output and "row 2: email" in result.output
 
-    answers, expected = known_mix(course)
+    answers, _ = known_mix(course)
     submit_files(course, "amina", fill(nbformat.read(course.released_notebook, as_version=4), answers))
     (course.root / "submitted" / "bo" / course.quiz.assignment).mkdir(parents=True)
     (course.root / "submitted" / "bo" / course.quiz.assignment / course.quiz.notebook).write_text("not json")
