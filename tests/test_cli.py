@@ -38,3 +38,34 @@ def test_roster_then_grade(tmp_path):
     assert result.exit_code == 1  # one learner could not be graded: say so, after grading the others
     assert "Graded 1 of 2 learners" in result.output
     assert "bo: the notebook file is damaged" in result.output and "Next: mark the open question" in result.output
+
+
+def test_export_grades_csv(tmp_path):
+    import csv
+
+    from ssr_grader.batch import grade_cohort
+
+    course = make_course(tmp_path / "course")
+    roster = tmp_path / "cohort.csv"
+    roster.write_text("id,first name,last name,email\namina,Amina,Diallo,a@example.org\nzoe,Zoë,Kovač,z@example.org\n",
+                      encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["roster", str(roster), "--course-dir", str(course.root)]).exit_code == 0
+    answers, expected = known_mix(course)
+    nb = fill(nbformat.read(course.released_notebook, as_version=4), answers)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == course.quiz.open_question.id:
+            cell.source = "The donor designs everything; women's groups were not consulted."  # waits for a grader
+    submit_files(course, "amina", nb)
+    grade_cohort(course, workers=1, progress=False)
+    out = tmp_path / "grades.csv"
+    result = runner.invoke(main, ["export", "--course-dir", str(course.root), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    total = course.quiz.total_points
+    assert rows[0] == {"id": "amina", "first_name": "Amina", "last_name": "Diallo", "email": "a@example.org",
+                       "score": f"{expected:g}", "max_score": f"{total:g}",
+                       "percent": f"{round(100 * expected / total, 1):g}",
+                       "passed": "yes" if expected / total >= 0.7 else "no", "needs_hand_marking": "yes"}
+    assert rows[1]["last_name"] == "Kovač" and rows[1]["score"] == "" and rows[1]["passed"] == "no"
+    assert "Still to mark by hand (1): amina" in result.output

@@ -124,3 +124,31 @@ def grade_cmd(course_dir: Path | None, workers: int | None, force: bool, quiet: 
     click.echo(f"Next: mark the open question in formgrader:  cd {course.root} && nbgrader formgrader")
     if failed:
         sys.exit(1)
+
+
+@main.command("export")
+@click.option("--course-dir", type=click.Path(file_okay=False, path_type=Path), help=COURSE_DIR_HELP)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("grades.csv"),
+              show_default=True, help="the CSV file to write")
+def export_cmd(course_dir: Path | None, output: Path) -> None:
+    """Write the grades CSV for an LMS gradebook (id, names, email, score, percent, passed).
+
+    Also run nbgrader's own export for its full table:  nbgrader export  (in the course folder).
+
+    \b
+    Example:
+      ssr-trainer export --output cohort-2026-11-grades.csv
+    """
+    from .export import write_grades_csv
+
+    try:
+        course = open_course(course_dir)
+    except ContentError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = write_grades_csv(course, output)
+    waiting = [r.id for r in rows if r.needs_hand_marking]
+    passed = sum(r.passed(course.quiz.pass_mark) for r in rows)
+    click.echo(f"Wrote {output}: {len(rows)} learners, {passed} passed.")
+    if waiting:
+        click.echo(f"Still to mark by hand ({len(waiting)}): {', '.join(waiting)} — their scores may rise.")
+    click.echo(f"Next: send feedback:  cd {course.root} && nbgrader generate_feedback {course.quiz.assignment}")

@@ -1,0 +1,91 @@
+"""Cohort grading speed: ``ssr-trainer grade`` (parallel, nbgrader API) against plain ``nbgrader autograde``.
+
+    .venv/bin/python benchmarks/cohort_benchmark.py --submissions 200 [--workers 2]
+
+Builds the real quiz twice in a temporary folder, writes the same simulated cohort into both
+(a known mix of answers, and a few broken submissions: damaged JSON, added code, a wrong file
+name), grades one copy with :func:`ssr_grader.batch.grade_cohort` and the other with nbgrader's
+own command line, and prints wall time per submission for both, their ratio, and whether every
+score is identical. Target (issue #5): ratio >= 1.8 on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ssr_grader.batch import grade_cohort  # noqa: E402
+from ssr_grader.grading import scores  # noqa: E402
+from tests.quiz_helpers import fill, make_course, submit_files  # noqa: E402
+
+
+def simulate(courses, n: int) -> list[str]:
+    """Write n submissions into every course: mostly real answers, every 50th one broken."""
+    course = courses[0]
+    released = nbformat.read(course.released_notebook, as_version=4)
+    names = []
+    for k in range(n):
+        name = f"learner{k:04d}"
+        names.append(name)
+        answers = {}
+        for j, item_id in enumerate(course.quiz.items):
+            item = course.bank.item(item_id)
+            right = (k * 7 + j * 3) % 10 < 7  # about 70 % right, varied per learner and item
+            answers[item_id] = item.key if right else next(o.id for o in item.options if not o.correct)
+        nb = fill(nbformat.from_dict(released), answers)
+        if k % 50 == 17:
+            nb.cells.insert(3, nbformat.v4.new_code_cell("import os\nprint(os.listdir('/'))"))
+        for c in courses:
+            path = submit_files(c, name, nb)
+            if k % 50 == 33:
+                path.write_text('{"cells": [')  # damaged upload
+            if k % 50 == 45:
+                path.rename(path.with_name("Untitled.ipynb"))  # wrong file name
+    return names
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--submissions", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=None, help="default: all cores")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        ours_course = make_course(Path(tmp) / "ours")
+        plain_course = make_course(Path(tmp) / "plain")
+        names = simulate([ours_course, plain_course], args.submissions)
+        t0 = time.perf_counter()
+        outcomes = grade_cohort(ours_course, workers=args.workers, progress=False)
+        ours = time.perf_counter() - t0
+        env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "nbgrader", "autograde", plain_course.quiz.assignment],
+                       cwd=plain_course.root, env=env, capture_output=True)
+        plain = time.perf_counter() - t0
+        graded = [o for o in outcomes if o.graded]
+        same = True
+        for o in graded:
+            try:
+                same &= scores(plain_course, o.student)[0] == o.score
+            except Exception:  # plain nbgrader did not grade this one
+                same = False
+        n = len(names)
+        print(f"{n} submissions ({len(graded)} gradable; {n - len(graded)} broken), {os.cpu_count()} CPUs")
+        print(f"  ssr-trainer grade (workers={args.workers or os.cpu_count()}): {ours / n:.2f} s per submission "
+              f"({ours:.0f} s)")
+        print(f"  plain nbgrader autograde          : {plain / n:.2f} s per submission ({plain:.0f} s)")
+        print(f"  ratio plain / ours                : {plain / ours:.2f}x  (target >= 1.8)")
+        print(f"  every score identical             : {same}")
+
+
+if __name__ == "__main__":
+    main()
