@@ -69,3 +69,31 @@ def test_export_grades_csv(tmp_path):
                        "passed": "yes" if expected / total >= 0.7 else "no", "needs_hand_marking": "yes"}
     assert rows[1]["last_name"] == "Kovač" and rows[1]["score"] == "" and rows[1]["passed"] == "no"
     assert "Still to mark by hand (1): amina" in result.output
+
+
+def test_report_html_and_csv_figures(tmp_path):
+    import csv
+
+    from ssr_grader.batch import grade_cohort
+
+    course = make_course(tmp_path / "course")
+    answers, _ = known_mix(course)
+    released = nbformat.read(course.released_notebook, as_version=4)
+    for n in range(4):  # four learners, each leaving out a different number of answers
+        mine = {i: a for j, (i, a) in enumerate(answers.items()) if j >= 3 * n}
+        submit_files(course, f"l{n}", fill(nbformat.from_dict(released), mine))
+    grade_cohort(course, workers=2, progress=False)
+    out = tmp_path / "report"
+    result = CliRunner().invoke(main, ["report", "--course-dir", str(course.root), "--output-dir", str(out)])
+    assert result.exit_code == 0, result.output
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert page.count("data:image/png;base64,") == 3 and "Item analysis" in page
+    items = list(csv.DictReader((out / "items.csv").open(encoding="utf-8")))
+    assert [r["item"] for r in items] == list(course.quiz.items)
+    last = items[-1]  # every learner answered it right
+    assert last["facility_%"] == "100.0" and last["discrimination_index"] == "—"  # no variance: undefined
+    assert items[0]["facility_%"] == "25.0"  # only the first learner answered the first question
+    scores = list(csv.DictReader((out / "scores.csv").open(encoding="utf-8")))
+    assert len(scores) == 4 and float(scores[0]["score"]) > float(scores[3]["score"])
+    mastery = {r["objective"]: r for r in csv.DictReader((out / "mastery.csv").open(encoding="utf-8"))}
+    assert set(mastery) == {f"LO{n}" for n in range(1, 10)}

@@ -152,3 +152,25 @@ def export_cmd(course_dir: Path | None, output: Path) -> None:
     if waiting:
         click.echo(f"Still to mark by hand ({len(waiting)}): {', '.join(waiting)} — their scores may rise.")
     click.echo(f"Next: send feedback:  cd {course.root} && nbgrader generate_feedback {course.quiz.assignment}")
+
+
+@main.command("report")
+@click.option("--course-dir", type=click.Path(file_okay=False, path_type=Path), help=COURSE_DIR_HELP)
+@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("report"),
+              show_default=True, help="folder for report.html and its CSV figures")
+def report_cmd(course_dir: Path | None, output_dir: Path) -> None:
+    """Write the cohort report: score distribution, mastery per objective, item analysis (HTML + CSV).
+
+    \b
+    Example:
+      ssr-trainer report --output-dir cohort-2026-11-report
+    """
+    from .report import write_report
+
+    try:
+        course = open_course(course_dir)
+        path = write_report(course, output_dir)
+    except (ContentError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Report written: {path} (figures as CSV beside it).")
+    click.echo("Next: export grades for the LMS:  ssr-trainer export --output grades.csv")
