@@ -121,7 +121,7 @@ def grade_cmd(course_dir: Path | None, workers: int | None, force: bool, quiet: 
         click.echo(f"Not graded ({len(failed)}):")
         for o in failed:
             click.echo(f"  {o.student}: {o.message}")
-    click.echo(f"Next: mark the open question in formgrader:  cd {course.root} && nbgrader formgrader")
+    click.echo(f"Next: mark the open question in formgrader:  cd {course.root} && jupyter lab  (menu Nbgrader → Formgrader)")
     if failed:
         sys.exit(1)
 
