@@ -97,3 +97,33 @@ def test_report_html_and_csv_figures(tmp_path):
     assert len(scores) == 4 and float(scores[0]["score"]) > float(scores[3]["score"])
     mastery = {r["objective"]: r for r in csv.DictReader((out / "mastery.csv").open(encoding="utf-8"))}
     assert set(mastery) == {f"LO{n}" for n in range(1, 10)}
+
+
+def test_lms_round_trip_through_the_cli(tmp_path):
+    import zipfile
+
+    course = make_course(tmp_path / "course")
+    runner = CliRunner()
+    package = tmp_path / "for-lms.zip"
+    result = runner.invoke(main, ["release", "--course-dir", str(course.root), "--lms-package", str(package)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(package) as zf:
+        assert sorted(zf.namelist()) == ["HOW-TO-TAKE-THE-QUIZ.txt", course.quiz.notebook]
+        quiz = nbformat.reads(zf.read(course.quiz.notebook).decode(), as_version=4)
+    answers, expected = known_mix(course)
+    download = tmp_path / "download.zip"
+    with zipfile.ZipFile(download, "w") as zf:
+        zf.writestr(f"amina_{course.quiz.notebook}", nbformat.writes(fill(quiz, answers)))
+        zf.writestr("amina_notes.ipynb", nbformat.writes(quiz))
+        zf.writestr("photo.ipynb", "{}")
+    result = runner.invoke(main, ["collect", "--course-dir", str(course.root), "--zip", str(download)])
+    assert result.exit_code == 0, result.output
+    assert "Collected submissions of 1 learners." in result.output
+    assert "Wrong notebook name notes.ipynb" in result.output and "photo.ipynb" in result.output
+    assert runner.invoke(main, ["grade", "--course-dir", str(course.root), "--quiet"]).exit_code == 0
+    from ssr_grader.grading import scores
+
+    assert scores(course, "amina")[0] == expected
+    result = runner.invoke(main, ["feedback", "--course-dir", str(course.root)])
+    assert result.exit_code == 0 and "Feedback written for 1 learners" in result.output
+    assert (course.root / "feedback" / "amina" / course.quiz.assignment / "end_of_course_quiz.html").exists()

@@ -23,6 +23,7 @@ def main() -> None:
       ssr-trainer build-quiz --learner-copy notebooks/quiz/end_of_course_quiz.ipynb
       ssr-trainer roster cohort-2026-11.csv
       ssr-trainer grade --workers 2
+      ssr-trainer report --output-dir report
     """
 
 
@@ -174,3 +175,98 @@ def report_cmd(course_dir: Path | None, output_dir: Path) -> None:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Report written: {path} (figures as CSV beside it).")
     click.echo("Next: export grades for the LMS:  ssr-trainer export --output grades.csv")
+
+
+@main.command("release")
+@click.option("--course-dir", type=click.Path(file_okay=False, path_type=Path), help=COURSE_DIR_HELP)
+@click.option("--lms-package", type=click.Path(dir_okay=False, path_type=Path),
+              help="write a zip for an LMS instead of releasing to the nbgrader exchange")
+def release_cmd(course_dir: Path | None, lms_package: Path | None) -> None:
+    """Give the quiz to learners: through the nbgrader exchange, or as a zip to upload to an LMS.
+
+    \b
+    Examples:
+      ssr-trainer release
+      ssr-trainer release --lms-package ssr-quiz-for-lms.zip
+    """
+    from .distribute import lms_package as make_package
+
+    course = _course(course_dir)
+    if not course.released_notebook.exists():
+        raise click.ClickException("the quiz is not built yet: run  ssr-trainer build-quiz  first")
+    if lms_package:
+        make_package(course, lms_package)
+        click.echo(f"LMS package written: {lms_package} (the quiz without answers, and a note for learners).")
+        click.echo("Next: when learners have uploaded, download all submissions as a zip, then:"
+                   "  ssr-trainer collect --zip <download.zip>")
+        return
+    result = course.api().release_assignment(course.quiz.assignment)
+    if not result["success"]:
+        raise click.ClickException(f"nbgrader could not release the quiz:\n{result.get('log', '')[-2000:]}")
+    click.echo(f"Released {course.quiz.assignment} to the exchange.")
+    click.echo("Next: after learners submit:  ssr-trainer collect")
+
+
+@main.command("collect")
+@click.option("--course-dir", type=click.Path(file_okay=False, path_type=Path), help=COURSE_DIR_HELP)
+@click.option("--zip", "zip_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="an LMS 'download all submissions' zip (files named <learner id>_<notebook>.ipynb)")
+def collect_cmd(course_dir: Path | None, zip_file: Path | None) -> None:
+    """Collect submissions from the nbgrader exchange, or from an LMS zip download.
+
+    \b
+    Examples:
+      ssr-trainer collect
+      ssr-trainer collect --zip moodle-download.zip
+    """
+    from .distribute import collect_zip
+
+    course = _course(course_dir)
+    if zip_file:
+        try:
+            report = collect_zip(course, zip_file)
+        except (ValueError, RuntimeError) as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Collected submissions of {len(report.collected)} learners.")
+        if report.skipped:
+            click.echo(f"Not collected ({len(report.skipped)}) — check these files:")
+            for line in report.skipped:
+                click.echo(f"  {line}")
+    else:
+        result = course.api().collect(course.quiz.assignment)
+        if not result["success"]:
+            raise click.ClickException(f"nbgrader could not collect:\n{result.get('log', '')[-2000:]}")
+        click.echo("Collected the submissions from the exchange.")
+    click.echo("Next: grade them:  ssr-trainer grade")
+
+
+@main.command("feedback")
+@click.option("--course-dir", type=click.Path(file_okay=False, path_type=Path), help=COURSE_DIR_HELP)
+@click.option("--release", "release_to_exchange", is_flag=True, help="also return it through the exchange")
+def feedback_cmd(course_dir: Path | None, release_to_exchange: bool) -> None:
+    """Write each graded learner's feedback (their answers, right or wrong, and why), as HTML.
+
+    \b
+    Example:
+      ssr-trainer feedback --release
+    """
+    course = _course(course_dir)
+    api = course.api()
+    graded = [p.name for p in sorted((course.root / "autograded").glob("*")) if (p / course.quiz.assignment).is_dir()]
+    failed = []
+    for student in graded:
+        if not api.generate_feedback(course.quiz.assignment, student, force=True)["success"]:
+            failed.append(student)
+        elif release_to_exchange:
+            api.release_feedback(course.quiz.assignment, student)
+    click.echo(f"Feedback written for {len(graded) - len(failed)} learners in {course.root / 'feedback'}.")
+    if failed:
+        click.echo(f"No feedback for: {', '.join(failed)}")
+    click.echo("Next: export grades:  ssr-trainer export --output grades.csv")
+
+
+def _course(course_dir: Path | None):
+    try:
+        return open_course(course_dir)
+    except ContentError as exc:
+        raise click.ClickException(str(exc)) from None
