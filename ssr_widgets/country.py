@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from .loader import CONTENT_DIR, COUNTRY_FILE, _field_path, _read_yaml
+from .loader import CONTENT_DIR, COUNTRY_FILE, _read_yaml, describe_errors, item_locator
 from .model import ContentError, Identifier, Text, _Frozen
 
 __all__ = [
@@ -137,34 +137,19 @@ def _unique(ids: list[str], what: str) -> None:
 _LISTS_WITH_IDS = ("actors", "problems", "budget", "entry_points")
 
 
-def _describe(exc: ValidationError, file: str, data: Any) -> ContentError:
-    """Pydantic's errors as lines naming the file, the actor (or other item) and the field."""
-    lines = []
-    for err in exc.errors():
-        loc = list(err["loc"])
-        where = ""
-        if len(loc) >= 2 and loc[0] in _LISTS_WITH_IDS and isinstance(loc[1], int):
-            item = _item(data, loc[0], loc[1])
-            item_id = item.get("id") if isinstance(item, dict) else None
-            kind = "actor" if loc[0] == "actors" else f"{loc[0]} item"
-            where = f"{kind} '{item_id}'" if item_id else f"{loc[0]}[{loc[1]}]"
-            loc = loc[2:]
-        field = _field_path(loc)
-        msg = err["msg"].removeprefix("Value error, ")
-        parts = [file]
-        if where:
-            parts.append(where)
-        if field:
-            parts.append(f"field '{field}'")
-        lines.append(": ".join([*parts, msg]))
-    return ContentError("\n".join(lines))
+def _locate(data: Any):
+    """Name a bad list element by its id: ``actor 'police'``, ``problems item 'ghost-soldiers'``."""
+    locators = [item_locator(name, data, "actor" if name == "actors" else f"{name} item")
+                for name in _LISTS_WITH_IDS]
 
+    def locate(loc: list[Any]) -> tuple[str, list[Any]]:
+        for each in locators:
+            where, rest = each(loc)
+            if where:
+                return where, rest
+        return "", loc
 
-def _item(data: Any, key: str, index: int) -> Any:
-    try:
-        return data[key][index]
-    except (KeyError, IndexError, TypeError):
-        return None
+    return locate
 
 
 @functools.lru_cache(maxsize=8)
@@ -175,7 +160,7 @@ def _load_cached(path: Path, mtime_ns: int) -> Country:
     try:
         return Country.model_validate(data)
     except ValidationError as exc:
-        raise _describe(exc, path.name, data) from None
+        raise describe_errors(exc, path.name, _locate(data)) from None
 
 
 def load_country(file: str | Path = COUNTRY_FILE, content_dir: Path | None = None) -> Country:

@@ -8,6 +8,7 @@ naming the file, the exercise id and the field, never as a bare traceback from Y
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +47,15 @@ def _read_yaml(path: Path) -> Any:
         raise ContentError(f"{path.name}: YAML syntax error{where}: {problem}") from None
 
 
-def _describe(exc: ValidationError, file: str, *, top: str) -> ContentError:
-    """Turn pydantic's error list into lines naming file, exercise id and field."""
+Locator = Callable[[list[Any]], tuple[str, list[Any]]]
+
+
+def describe_errors(exc: ValidationError, file: str, locate: Locator) -> ContentError:
+    """Turn pydantic's error list into lines ``file: <where>: field '<path>': <message>``.
+
+    ``locate`` turns an error's location into the thing an author recognises (an exercise, an
+    actor, a quiz item) and the rest of the path, the field. Shared by every YAML file's loader.
+    """
     errors = exc.errors()
     # A bad element also makes its list "too short"; report only the element's own problem.
     deeper = [tuple(e["loc"]) for e in errors]
@@ -59,18 +67,40 @@ def _describe(exc: ValidationError, file: str, *, top: str) -> ContentError:
     ]
     lines = []
     for err in errors:
-        loc = list(err["loc"])
-        where = top
-        if len(loc) >= 2 and loc[0] == "exercises":
-            where = f"exercise '{loc[1]}'"
-            loc = loc[2:]
-            # a discriminated union puts the kind name in the path: not a field the author wrote
-            if loc and loc[0] in EXERCISE_KINDS:
-                loc = loc[1:]
+        where, loc = locate(list(err["loc"]))
         field = _field_path(loc)
         msg = err["msg"].removeprefix("Value error, ")
-        lines.append(f"{file}: {where}: field '{field}': {msg}" if field else f"{file}: {where}: {msg}")
+        parts = [file, *([where] if where else []), *([f"field '{field}'"] if field else []), msg]
+        lines.append(": ".join(parts))
     return ContentError("\n".join(lines))
+
+
+def item_locator(list_name: str, data: Any, noun: str) -> Locator:
+    """A locator naming list elements by their ``id`` (``actor 'police'``) instead of an index."""
+
+    def locate(loc: list[Any]) -> tuple[str, list[Any]]:
+        if len(loc) >= 2 and loc[0] == list_name and isinstance(loc[1], int):
+            try:
+                item_id = data[list_name][loc[1]]["id"]
+            except (KeyError, IndexError, TypeError):
+                item_id = None
+            return (f"{noun} '{item_id}'" if item_id else f"{list_name}[{loc[1]}]"), loc[2:]
+        return "", loc
+
+    return locate
+
+
+def _exercise_locator(top: str) -> Locator:
+    def locate(loc: list[Any]) -> tuple[str, list[Any]]:
+        if len(loc) >= 2 and loc[0] == "exercises":
+            rest = loc[2:]
+            # a discriminated union puts the kind name in the path: not a field the author wrote
+            if rest and rest[0] in EXERCISE_KINDS:
+                rest = rest[1:]
+            return f"exercise '{loc[1]}'", rest
+        return top, loc
+
+    return locate
 
 
 def _field_path(loc: list[Any]) -> str:
@@ -91,7 +121,7 @@ def _load_section_cached(path: Path, mtime_ns: int) -> SectionContent:
     try:
         return SectionContent.model_validate(data)
     except ValidationError as exc:
-        raise _describe(exc, path.name, top="top level") from None
+        raise describe_errors(exc, path.name, _exercise_locator("top level")) from None
     except ValueError as exc:  # raised by the before-validator on ids
         raise ContentError(f"{path.name}: {exc}") from None
 
@@ -140,7 +170,7 @@ def load_course(content_dir: Path | None = None) -> Course:
     try:
         return Course.model_validate(data)
     except ValidationError as exc:
-        raise _describe(exc, path.name, top="course") from None
+        raise describe_errors(exc, path.name, _exercise_locator("course")) from None
 
 
 def content_files(content_dir: Path | None = None) -> list[Path]:

@@ -236,3 +236,24 @@ def test_open_question_is_hand_graded_in_the_gradebook(tmp_path):
         gb.db.commit()
     assert scores(course, "amina") == (3.0, float(course.quiz.total_points))
     assert (ROOT / "grader" / course.quiz.open_question.rubric).read_text().count("|") > 20  # a real rubric table
+
+
+def test_bank_errors_name_the_item_and_field(tmp_path):
+    from ssr_grader.bank import load_bank
+    from ssr_widgets.model import ContentError
+
+    bad = tmp_path / "item_bank.yml"
+    bad.write_text(
+        "items:\n"
+        "  - id: q01\n    objective: LO1\n    stem: S\n    sources: [{title: T}]\n    options:\n"
+        "      - {id: A, text: a, correct: true, why: w}\n      - {id: B, text: b}\n      - {id: C, text: c, why: w}\n"
+        "  - id: q02\n    objective: LO10\n    stem: S\n    sources: [{title: T}]\n    options:\n"
+        "      - {id: A, text: a, correct: true, why: w}\n      - {id: B, text: b, why: w}\n"
+        "      - {id: C, text: c, why: w}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as err:
+        load_bank(bad)
+    lines = str(err.value).splitlines()
+    assert "item_bank.yml: item 'q01': field 'options[1].why': Field required" in lines
+    assert any(line.startswith("item_bank.yml: item 'q02': field 'objective':") for line in lines)

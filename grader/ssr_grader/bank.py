@@ -14,6 +14,7 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ssr_widgets.loader import describe_errors, item_locator
 from ssr_widgets.model import ContentError, Source
 
 __all__ = ["ItemBank", "OpenQuestion", "QuizItem", "QuizSettings", "load_bank", "load_quiz"]
@@ -123,20 +124,7 @@ def _read(path: Path) -> object:
 
 
 def _explain(exc: ValidationError, path: Path, data: object) -> ContentError:
-    lines = []
-    for err in exc.errors():
-        loc = list(err["loc"])
-        where = ""
-        if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
-            try:
-                where = f"item '{data['items'][loc[1]]['id']}': "  # type: ignore[index]
-            except (KeyError, TypeError, IndexError):
-                where = f"items[{loc[1]}]: "
-            loc = loc[2:]
-        field = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
-        msg = err["msg"].removeprefix("Value error, ")
-        lines.append(f"{path.name}: {where}field '{field}': {msg}" if field else f"{path.name}: {where}{msg}")
-    return ContentError("\n".join(lines))
+    return describe_errors(exc, path.name, item_locator("items", data, "item"))
 
 
 def load_bank(path: Path) -> ItemBank:

@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from .course import Course, open_course
-from .grading import Outcome, check_submission_file, grade_one, submitted_students
+from .grading import Outcome, grade_one, precheck, scores, submitted_students
 
 __all__ = ["grade_cohort", "needs_grading"]
 
@@ -80,17 +80,12 @@ def grade_cohort(course: Course, *, workers: int | None = None, force: bool = Fa
     outcomes: dict[str, Outcome] = {}
     todo = []
     for student in everyone:
-        nb_path = course.root / "submitted" / student / course.quiz.assignment / course.quiz.notebook
-        if not nb_path.exists():
-            found = sorted(p.name for p in nb_path.parent.glob("*.ipynb"))
-            outcomes[student] = Outcome(student, False, f"no {course.quiz.notebook} in the submission"
-                                        + (f" (found: {', '.join(found)})" if found else ""))
-        elif problem := check_submission_file(nb_path):
-            outcomes[student] = Outcome(student, False, problem)
+        if (rejected := precheck(course, student)) is not None:
+            outcomes[student] = rejected
         elif force or needs_grading(course, student):
             todo.append(student)
         else:
-            outcomes[student] = Outcome(student, True, "up to date (already graded)", *_scores(course, student))
+            outcomes[student] = Outcome(student, True, "up to date (already graded)", *scores(course, student))
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
     bar = _progress(len(todo), progress)
     if todo:
@@ -108,12 +103,6 @@ def grade_cohort(course: Course, *, workers: int | None = None, force: bool = Fa
                 bar.update(1)
     bar.close()
     return [outcomes[s] for s in everyone]
-
-
-def _scores(course: Course, student: str) -> tuple[float, float]:
-    from .grading import scores
-
-    return scores(course, student)
 
 
 def _progress(total: int, enabled: bool):

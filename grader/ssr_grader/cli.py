@@ -12,6 +12,16 @@ from ssr_widgets.model import ContentError
 from .course import open_course
 
 COURSE_DIR_HELP = "nbgrader course directory (default: $SSR_COURSE_DIR, else the checkout's grader/)"
+course_dir_option = click.option("--course-dir", type=click.Path(file_okay=False, path_type=Path),
+                                 help=COURSE_DIR_HELP)
+
+
+def _course(course_dir: Path | None):
+    """Open the course, turning a content problem into a clear command-line error."""
+    try:
+        return open_course(course_dir)
+    except ContentError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,7 +38,7 @@ def main() -> None:
 
 
 @main.command("build-quiz")
-@click.option("--course-dir", type=click.Path(file_okay=False, path_type=Path), help=COURSE_DIR_HELP)
+@course_dir_option
 @click.option("--learner-copy", type=click.Path(dir_okay=False, path_type=Path),
               help="also copy the released quiz here (e.g. notebooks/quiz/end_of_course_quiz.ipynb)")
 def build_quiz_cmd(course_dir: Path | None, learner_copy: Path | None) -> None:
@@ -40,10 +50,10 @@ def build_quiz_cmd(course_dir: Path | None, learner_copy: Path | None) -> None:
     """
     from .quizbuild import BuildError, build_quiz
 
+    course = _course(course_dir)
     try:
-        course = open_course(course_dir)
         released = build_quiz(course, learner_copy)
-    except (ContentError, BuildError, FileNotFoundError) as exc:
+    except (BuildError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Quiz built: {len(course.quiz.items)} questions + 1 open question, "
                f"{course.quiz.total_points} points, pass mark {round(course.quiz.pass_mark * 100)} %.")
@@ -60,7 +70,7 @@ if __name__ == "__main__":  # pragma: no cover
 
 @main.command("roster")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--course-dir", type=click.Path(file_okay=False, path_type=Path), help=COURSE_DIR_HELP)
+@course_dir_option
 def roster_cmd(csv_file: Path, course_dir: Path | None) -> None:
     """Add or update the cohort's learners from a roster CSV (id, first name, last name, email).
 
@@ -73,10 +83,10 @@ def roster_cmd(csv_file: Path, course_dir: Path | None) -> None:
     """
     from .roster import RosterError, read_roster, sync_gradebook
 
+    course = _course(course_dir)
     try:
         learners, notes = read_roster(csv_file)
-        course = open_course(course_dir)
-    except (RosterError, ContentError) as exc:
+    except RosterError as exc:
         raise click.ClickException(str(exc)) from None
     for note in notes:
         click.echo(f"Note: {csv_file.name}: {note}")
@@ -89,7 +99,7 @@ def roster_cmd(csv_file: Path, course_dir: Path | None) -> None:
 
 
 @main.command("grade")
-@click.option("--course-dir", type=click.Path(file_okay=False, path_type=Path), help=COURSE_DIR_HELP)
+@course_dir_option
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="processes to use (default: all cores)")
 @click.option("--force", is_flag=True, help="grade again even submissions that are already graded")
 @click.option("--quiet", is_flag=True, help="no progress bar")
@@ -105,10 +115,7 @@ def grade_cmd(course_dir: Path | None, workers: int | None, force: bool, quiet: 
     """
     from .batch import grade_cohort
 
-    try:
-        course = open_course(course_dir)
-    except ContentError as exc:
-        raise click.ClickException(str(exc)) from None
+    course = _course(course_dir)
     outcomes = grade_cohort(course, workers=workers, force=force, progress=not quiet)
     graded = [o for o in outcomes if o.graded]
     failed = [o for o in outcomes if not o.graded]
@@ -128,7 +135,7 @@ def grade_cmd(course_dir: Path | None, workers: int | None, force: bool, quiet: 
 
 
 @main.command("export")
-@click.option("--course-dir", type=click.Path(file_okay=False, path_type=Path), help=COURSE_DIR_HELP)
+@course_dir_option
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("grades.csv"),
               show_default=True, help="the CSV file to write")
 def export_cmd(course_dir: Path | None, output: Path) -> None:
@@ -142,10 +149,7 @@ def export_cmd(course_dir: Path | None, output: Path) -> None:
     """
     from .export import write_grades_csv
 
-    try:
-        course = open_course(course_dir)
-    except ContentError as exc:
-        raise click.ClickException(str(exc)) from None
+    course = _course(course_dir)
     rows = write_grades_csv(course, output)
     waiting = [r.id for r in rows if r.needs_hand_marking]
     passed = sum(r.passed(course.quiz.pass_mark) for r in rows)
@@ -156,7 +160,7 @@ def export_cmd(course_dir: Path | None, output: Path) -> None:
 
 
 @main.command("report")
-@click.option("--course-dir", type=click.Path(file_okay=False, path_type=Path), help=COURSE_DIR_HELP)
+@course_dir_option
 @click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("report"),
               show_default=True, help="folder for report.html and its CSV figures")
 def report_cmd(course_dir: Path | None, output_dir: Path) -> None:
@@ -168,17 +172,17 @@ def report_cmd(course_dir: Path | None, output_dir: Path) -> None:
     """
     from .report import write_report
 
+    course = _course(course_dir)
     try:
-        course = open_course(course_dir)
         path = write_report(course, output_dir)
-    except (ContentError, ValueError) as exc:
+    except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Report written: {path} (figures as CSV beside it).")
     click.echo("Next: export grades for the LMS:  ssr-trainer export --output grades.csv")
 
 
 @main.command("release")
-@click.option("--course-dir", type=click.Path(file_okay=False, path_type=Path), help=COURSE_DIR_HELP)
+@course_dir_option
 @click.option("--lms-package", type=click.Path(dir_okay=False, path_type=Path),
               help="write a zip for an LMS instead of releasing to the nbgrader exchange")
 def release_cmd(course_dir: Path | None, lms_package: Path | None) -> None:
@@ -208,7 +212,7 @@ def release_cmd(course_dir: Path | None, lms_package: Path | None) -> None:
 
 
 @main.command("collect")
-@click.option("--course-dir", type=click.Path(file_okay=False, path_type=Path), help=COURSE_DIR_HELP)
+@course_dir_option
 @click.option("--zip", "zip_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="an LMS 'download all submissions' zip (files named <learner id>_<notebook>.ipynb)")
 def collect_cmd(course_dir: Path | None, zip_file: Path | None) -> None:
@@ -241,7 +245,7 @@ def collect_cmd(course_dir: Path | None, zip_file: Path | None) -> None:
 
 
 @main.command("feedback")
-@click.option("--course-dir", type=click.Path(file_okay=False, path_type=Path), help=COURSE_DIR_HELP)
+@course_dir_option
 @click.option("--release", "release_to_exchange", is_flag=True, help="also return it through the exchange")
 def feedback_cmd(course_dir: Path | None, release_to_exchange: bool) -> None:
     """Write each graded learner's feedback (their answers, right or wrong, and why), as HTML.
@@ -264,9 +268,3 @@ def feedback_cmd(course_dir: Path | None, release_to_exchange: bool) -> None:
         click.echo(f"No feedback for: {', '.join(failed)}")
     click.echo("Next: export grades:  ssr-trainer export --output grades.csv")
 
-
-def _course(course_dir: Path | None):
-    try:
-        return open_course(course_dir)
-    except ContentError as exc:
-        raise click.ClickException(str(exc)) from None

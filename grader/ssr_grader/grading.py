@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .course import Course
 
-__all__ = ["Outcome", "autograde_all", "check_submission_file", "scores"]
+__all__ = ["Outcome", "autograde_all", "check_submission_file", "grade_one", "precheck", "scores"]
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,8 @@ def autograde_all(course: Course, students: list[str] | None = None) -> list[Out
     return [grade_one(course, s) for s in (students if students is not None else submitted_students(course))]
 
 
-def grade_one(course: Course, student: str) -> Outcome:
-    """Autograde one learner with nbgrader's API; any problem becomes the Outcome's message."""
+def precheck(course: Course, student: str) -> Outcome | None:
+    """An ungraded Outcome saying why a submission cannot be graded (wrong name, damaged file), or None."""
     folder = course.root / "submitted" / student / course.quiz.assignment
     nb_path = folder / course.quiz.notebook
     if not nb_path.exists():
@@ -65,8 +65,13 @@ def grade_one(course: Course, student: str) -> Outcome:
         return Outcome(student, False, f"no {course.quiz.notebook} in the submission"
                        + (f" (found: {', '.join(found)})" if found else ""))
     problem = check_submission_file(nb_path)
-    if problem:
-        return Outcome(student, False, problem)
+    return Outcome(student, False, problem) if problem else None
+
+
+def grade_one(course: Course, student: str) -> Outcome:
+    """Autograde one learner with nbgrader's API; any problem becomes the Outcome's message."""
+    if (rejected := precheck(course, student)) is not None:
+        return rejected
     result = course.api().autograde(course.quiz.assignment, student, force=True, create=True)
     log = result.get("log", "")
     if not result.get("success"):
