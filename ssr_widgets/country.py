@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationError, model_validator
 
 from .loader import CONTENT_DIR, COUNTRY_FILE, _read_yaml, describe_errors, item_locator
-from .model import ContentError, Identifier, Text, _Frozen
+from .model import ContentError, Identifier, Text, _Frozen, _unique
 
 __all__ = [
     "LEVELS",
@@ -124,13 +124,6 @@ class Country(_Frozen):
                 return a
         raise KeyError(actor_id)
 
-
-def _unique(ids: list[str], what: str) -> None:
-    seen: set[str] = set()
-    for i in ids:
-        if i in seen:
-            raise ValueError(f"duplicate id '{i}' in {what}; every id in {what} must be different")
-        seen.add(i)
 
 
 # ------------------------------------------------------------------------------------- loading

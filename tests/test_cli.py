@@ -127,3 +127,14 @@ def test_lms_round_trip_through_the_cli(tmp_path):
     result = runner.invoke(main, ["feedback", "--course-dir", str(course.root)])
     assert result.exit_code == 0 and "Feedback written for 1 learners" in result.output
     assert (course.root / "feedback" / "amina" / course.quiz.assignment / "end_of_course_quiz.html").exists()
+
+
+def test_missing_trainer_extra_gives_install_advice(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "email_validator", None)  # as if the trainer extra were not installed
+    monkeypatch.delitem(sys.modules, "ssr_grader.roster", raising=False)
+    roster = tmp_path / "r.csv"
+    roster.write_text("id,first name,last name,email\na,A,B,a@example.org\n")
+    result = CliRunner().invoke(main, ["roster", str(roster)])
+    assert result.exit_code == 1 and "pip install -e '.[trainer]'" in result.output

@@ -24,7 +24,20 @@ def _course(course_dir: Path | None):
         raise click.ClickException(str(exc)) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _TrainerGroup(click.Group):
+    """Says how to install the trainer extras when a command needs one that is missing."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ModuleNotFoundError as exc:
+            raise click.ClickException(
+                f"this command needs the trainer tools ({exc.name} is missing). Install them with:  "
+                "pip install -e '.[trainer]'  (or run ./run-tests.sh once)"
+            ) from None
+
+
+@click.group(cls=_TrainerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Run the SSR course's quiz and cohorts with nbgrader.
 
