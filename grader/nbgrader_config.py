@@ -35,7 +35,8 @@ c.ExplainInFeedback.item_bank = os.path.join(c.CourseDirectory.root, "item_bank.
 
 # LMS uploads: "<learner id>_<anything>.ipynb" or "<learner id>_<YYYY-MM-DDTHH-MM-SS>_<anything>.ipynb".
 c.ZipCollectApp.collector_plugin = "ssr_grader.lms.LmsFileNameCollector"
-c.LmsFileNameCollector.notebook = "end_of_course_quiz.ipynb"
+# The course evaluation travels with the quiz (it is not graded; the cohort tool reads it).
+c.LmsFileNameCollector.notebooks = ["end_of_course_quiz.ipynb", "course_evaluation.ipynb"]
 
 # The exchange (release -> fetch -> submit -> collect); the cohort tool can override it.
 c.Exchange.root = os.environ.get("SSR_EXCHANGE", "/srv/nbgrader/exchange")

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import functools
 import os
-from pathlib import Path
+
+from ._static import esm_source
 
 __all__ = ["choose", "quiz_answer_class"]
 
@@ -28,7 +29,7 @@ def quiz_answer_class():
     class QuizAnswer(anywidget.AnyWidget):
         """Radio buttons (one answer) or checkboxes (several) bound to one nbgrader answer cell."""
 
-        _esm = Path(__file__).parent / "static" / "quiz_answer.js"
+        _esm = esm_source("quiz_answer.js")
         answer_id = traitlets.Unicode(help="grade_id and variable name of the answer cell, e.g. answer_qNN").tag(
             sync=True
         )
@@ -40,7 +41,8 @@ def quiz_answer_class():
     return QuizAnswer
 
 
-def choose(answer_id: str, options: list[str], *, multiple: bool = False, label: str | None = None):
+def choose(answer_id: str, options: list[str], *, multiple: bool = False, label: str | None = None,
+           letters: list[str] | None = None):
     """Show the click-to-answer control for one quiz question.
 
     Parameters
@@ -53,16 +55,22 @@ def choose(answer_id: str, options: list[str], *, multiple: bool = False, label:
         Whether several options may be chosen.
     label : str, optional
         Accessible name of the group, e.g. ``"Question 7"``.
+    letters : list of str, optional
+        One character per option, recorded in the answer cell (default A, B, C, ...; the course
+        evaluation uses 1-5 for its rating scales).
 
     Returns ``None`` while nbgrader autogrades (``NBGRADER_EXECUTION`` is set).
     """
     if os.environ.get("NBGRADER_EXECUTION"):
         return None
-    letters = [chr(ord("A") + i) for i in range(len(options))]
+    if letters is None:
+        letters = [chr(ord("A") + i) for i in range(len(options))]
+    if len(letters) != len(options) or any(len(x) != 1 for x in letters) or len(set(letters)) != len(letters):
+        raise ValueError(f"{answer_id}: give one distinct single-character letter per option, got {letters!r}")
     return quiz_answer_class()(
         answer_id=answer_id,
         question_label=label or answer_id.replace("answer_", "Question ").replace("_", " "),
-        letters=letters,
+        letters=list(letters),
         options=list(options),
         multiple=multiple,
     )

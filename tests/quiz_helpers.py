@@ -59,3 +59,40 @@ def submit_files(course: Course, student: str, nb) -> Path:
     path = folder / course.quiz.notebook
     nbformat.write(nb, path)
     return path
+
+
+def fill_evaluation(nb, answers: dict[str, str]):
+    """Write evaluation answers (``{"eval_pace": "3", ...}``) into their answer cells, as the widgets do."""
+    import json
+
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            var = cell.source.split("=", 1)[0].strip()
+            if var in answers:
+                cell.source = f"{var} = {json.dumps(answers[var], ensure_ascii=False)}"
+    return nb
+
+
+def complete_evaluation(seed: int = 0) -> dict[str, str]:
+    """A complete set of evaluation answers (every field), varied by ``seed``."""
+    from ssr_widgets.evaluation import load_evaluation
+
+    out = {}
+    for n, f in enumerate(load_evaluation().fields):
+        if f.kind == "text":
+            out[f.var] = f"Comment {seed}: {f.label.lower()}"
+        else:
+            out[f.var] = f.letters[(seed + n) % len(f.letters)]
+    return out
+
+
+def submit_evaluation(course: Course, student: str, answers: dict[str, str]) -> Path:
+    """Put a filled-in evaluation into the learner's submitted folder, beside the quiz."""
+    from ssr_widgets.evaluation import EVALUATION_NOTEBOOK
+
+    released = course.released_notebook.parent / EVALUATION_NOTEBOOK
+    folder = course.root / "submitted" / student / course.quiz.assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / EVALUATION_NOTEBOOK
+    nbformat.write(fill_evaluation(nbformat.read(released, as_version=4), answers), path)
+    return path

@@ -69,7 +69,10 @@ def test_binder_venv_installs_the_course_and_runs_every_notebook(tmp_path):
     assert "@jupyter/nbgrader:formgrader" in disabled and "@jupyter/nbgrader:create-assignment" in disabled
 
     out = tmp_path / "executed"
-    notebooks = [s.notebook for s in load_course().sections if s.available] + ["quiz/end_of_course_quiz.ipynb"]
+    notebooks = [s.notebook for s in load_course().sections if s.available] + [
+    "quiz/end_of_course_quiz.ipynb",
+    "quiz/course_evaluation.ipynb",
+]
     for notebook in notebooks:
         env["SSR_PROGRESS_FILE"] = str(tmp_path / "progress.json")
         done = subprocess.run(

@@ -12,7 +12,10 @@ from ssr_widgets.loader import load_course
 
 from .conftest import ROOT
 
-AVAILABLE = [s.notebook for s in load_course().sections if s.available] + ["quiz/end_of_course_quiz.ipynb"]
+AVAILABLE = [s.notebook for s in load_course().sections if s.available] + [
+    "quiz/end_of_course_quiz.ipynb",
+    "quiz/course_evaluation.ipynb",
+]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 

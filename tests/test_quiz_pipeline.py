@@ -70,6 +70,21 @@ def test_committed_learner_copy_is_the_current_release(course):
     )
 
 
+def test_evaluation_is_released_beside_the_quiz_and_committed_in_sync(course):
+    """The evaluation travels in the quiz's assignment folder; the committed learner copy is current."""
+    released = course.released_notebook.parent / "course_evaluation.ipynb"
+    committed = LEARNER_COPY.parent / "course_evaluation.ipynb"
+    assert released.exists(), "build-quiz did not write the evaluation into the release folder"
+
+    def shape(path):
+        return [(c.cell_type, c.source) for c in nbformat.read(path, as_version=4).cells]
+
+    assert shape(committed) == shape(released), (
+        "notebooks/quiz/course_evaluation.ipynb is out of date: run "
+        "ssr-trainer build-quiz --learner-copy notebooks/quiz/end_of_course_quiz.ipynb"
+    )
+
+
 def test_exchange_round_trip(tmp_path):
     exchange = tmp_path / "exchange"
     exchange.mkdir()

@@ -81,7 +81,10 @@ def build_source_notebook(bank: ItemBank, quiz: QuizSettings) -> nbformat.Notebo
         "Write your answer here.", metadata=_nbgrader(oq.id, grade=True, solution=True, points=oq.points)
     ))
     cells.append(new_markdown_cell(
-        "## Finished?\n\nSave the notebook (**File → Save**, or Ctrl+S). Then submit it as your trainer explains.",
+        "## Finished?\n\nSave the notebook (**File → Save**, or Ctrl+S).\n\n"
+        "Then fill in the **course evaluation** (`course_evaluation.ipynb`, in the same folder as this quiz). "
+        "You get your certificate when you pass this quiz *and* the evaluation is complete.\n\n"
+        "Submit both notebooks as your trainer explains.",
         metadata=_nbgrader("quiz_end", locked=True),
     ))
     return new_notebook(cells=cells, metadata={

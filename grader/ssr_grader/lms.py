@@ -15,7 +15,7 @@ import re
 from datetime import datetime, timezone
 
 from nbgrader.plugins import FileNameCollectorPlugin
-from traitlets import Unicode
+from traitlets import List, Unicode
 
 __all__ = ["LmsFileNameCollector", "parse_upload_name"]
 
@@ -41,7 +41,7 @@ def parse_upload_name(filename: str) -> dict | None:
 class LmsFileNameCollector(FileNameCollectorPlugin):
     """nbgrader collector plugin for LMS uploads named ``<learner id>_[<time>_]<notebook>.ipynb``."""
 
-    notebook = Unicode("", help="Only collect this notebook file name (default: any .ipynb).").tag(config=True)
+    notebooks = List(Unicode(), help="Only collect these notebook file names (default: any .ipynb).").tag(config=True)
 
     def collect(self, submitted_file: str) -> dict | None:
         if os.path.splitext(submitted_file)[1] not in self.valid_ext:
@@ -52,8 +52,8 @@ class LmsFileNameCollector(FileNameCollectorPlugin):
                              os.path.basename(submitted_file))
             return None
         file_id = f"{gd['notebook']}.ipynb"
-        if self.notebook and file_id != self.notebook:
-            self.log.warning("Wrong notebook name %s (expected %s): %s", file_id, self.notebook,
+        if self.notebooks and file_id not in self.notebooks:
+            self.log.warning("Wrong notebook name %s (expected %s): %s", file_id, " or ".join(self.notebooks),
                              os.path.basename(submitted_file))
             return None
         timestamp = gd["timestamp"] or datetime.fromtimestamp(

@@ -1,4 +1,4 @@
-"""Cohort report for trainers: score distribution, mastery per learning objective, item analysis.
+"""Cohort report for trainers: score distribution, mastery per learning objective, item analysis, evaluation.
 
 Written as one self-contained HTML file (figures embedded as PNG, drawn with matplotlib on the
 trainer's side only — learners never load it) plus the same figures as CSV files, so the numbers
@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .course import Course
+from .evalreport import evaluation_section
+from .evaluations import read_all
 from .itemstats import QuizAnalysis, analyse
 
 __all__ = ["CohortScores", "collect_scores", "write_report"]
@@ -161,7 +163,8 @@ Figures as CSV: scores.csv, mastery.csv, items.csv, test.csv.</p>
 review their wording and options.</p>
 <img alt="Bar chart: facility index per item; flagged items in orange" src="data:image/png;base64,{item_png}">
 <table><thead><tr>{''.join(f'<th>{esc(h)}</th>' for h in header)}</tr></thead><tbody>{table}</tbody></table>
-<h2>Whole quiz</h2><table>{tests}</table></body></html>"""
+<h2>Whole quiz</h2><table>{tests}</table>
+{evaluation_section(list(read_all(course).values()), out_dir, _png, _write_csv)}</body></html>"""
     path = out_dir / "report.html"
     path.write_text(page, encoding="utf-8")
     return path

@@ -6,35 +6,10 @@
 // notebook. On render it reads that cell and shows the recorded answer: the cell is the single
 // source of truth, so answers survive kernel restarts, re-opening and hand-typed answers.
 // Where no notebook context exists (another front end), it says so and the learner types.
-
-function cellMeta(cell) {
-  if (typeof cell.getMetadata === "function") return cell.getMetadata("nbgrader") || {};
-  const md = cell.metadata;
-  if (md && typeof md.get === "function") return md.get("nbgrader") || {};
-  return (md && md.nbgrader) || {};
-}
-
-function cellSource(cell) {
-  if (cell.sharedModel) return cell.sharedModel.getSource();
-  return cell.value ? cell.value.text : "";
-}
-
-function findAnswerCell(context, answerId) {
-  const cells = context.model.cells;
-  const line = new RegExp("^\\s*" + answerId + "\\s*=", "m");
-  let byLine = null;
-  for (let i = 0; i < cells.length; i++) {
-    const cell = cells.get(i);
-    if (cellMeta(cell).grade_id === answerId) return cell;
-    if (!byLine && cell.type === "code" && line.test(cellSource(cell))) byLine = cell;
-  }
-  return byLine;
-}
+// Needs the helpers of answer_cells.js, which Python prepends.
 
 function parseAnswer(source, answerId, letters) {
-  const m = new RegExp(answerId + "\\s*=\\s*[\"']([^\"']*)[\"']").exec(source || "");
-  if (!m) return [];
-  const picked = m[1].toUpperCase().replace(/[\s,;]/g, "").split("");
+  const picked = answerValue(source, answerId).toUpperCase().replace(/[\s,;]/g, "").split("");
   return letters.filter((l) => picked.includes(l));
 }
 
@@ -44,8 +19,7 @@ function render({ model, el }) {
   const texts = model.get("options");
   const multiple = model.get("multiple");
   const question = model.get("question_label");
-  const manager = model.widget_manager;
-  const context = manager && manager.context;
+  const context = notebookContext(model);
 
   const form = document.createElement("fieldset");
   form.className = "ssr-quiz-answer";
@@ -85,7 +59,7 @@ function render({ model, el }) {
   const show = (picked) => inputs.forEach((inp) => (inp.checked = picked.includes(inp.value)));
   const typed = (value) => `${answerId} = "${value}"`;
 
-  if (!context || !context.model || !context.model.cells) {
+  if (!context) {
     status.textContent =
       "This screen cannot save clicks. Type your answer in the answer cell below, for example: " + typed(letters[0]);
     inputs.forEach((inp) => (inp.disabled = true));
@@ -106,14 +80,12 @@ function render({ model, el }) {
   const onCellChange = () => show(parseAnswer(cellSource(cell), answerId, letters));
   if (cell.sharedModel && cell.sharedModel.changed) cell.sharedModel.changed.connect(onCellChange);
 
-  let saving = Promise.resolve();
+  const save = makeRecorder(context, cell);
   const record = () => {
     const picked = inputs.filter((inp) => inp.checked).map((inp) => inp.value);
     const value = picked.join("");
-    cell.sharedModel.setSource(typed(value));
     status.textContent = "Saving…";
-    saving = saving
-      .then(() => context.save())
+    save(typed(value))
       .then(() => {
         status.textContent = picked.length
           ? `Saved. Recorded answer: ${picked.join(", ")}.`

@@ -1,0 +1,95 @@
+"""Build the course evaluation notebook from ``ssr_widgets/content/evaluation.yml``.
+
+The evaluation travels in the quiz's assignment folder, so nbgrader's release, fetch, submit and
+collect (and an LMS zip) carry it with the quiz. It is *not* an nbgrader notebook: it is not in
+the gradebook, so autograde skips it ("Skipping unknown notebook") and never runs it; the
+trainer tools read its answer lines instead (:mod:`ssr_grader.evaluations`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from ssr_widgets.evaluation import EVALUATION_NOTEBOOK, Evaluation, load_evaluation
+
+__all__ = ["build_evaluation_notebook", "write_evaluation"]
+
+_FIXED = {"editable": False, "deletable": False}
+
+
+def _answer_cell(var: str) -> nbformat.NotebookNode:
+    return new_code_cell(f'{var} = ""', metadata={"deletable": False, "tags": ["evaluation-answer"]})
+
+
+def build_evaluation_notebook(evaluation: Evaluation) -> nbformat.NotebookNode:
+    form = evaluation.form
+    n_required = sum(f.required for f in evaluation.fields)
+    cells = [
+        new_markdown_cell(
+            f"# {form.title}\n\n{form.intro}\n\nIt takes about {form.minutes} minutes.\n\n"
+            "**How to answer**\n\n"
+            "- First run all cells: menu **Run → Run All Cells**. The answer buttons appear after this step.\n"
+            "- Click your answer. Each click is saved in this notebook at once.\n"
+            "- For a comment, type it in the box and press **Save comment**.\n"
+            f"- Questions marked **(required)** need an answer ({n_required} answers in all). "
+            "You get your certificate only when the quiz is passed *and* this evaluation is complete.\n"
+            "- The list at the end shows what is still missing.\n"
+            "- If you cannot click, type the number or letter of your answer between the quotes "
+            'in the cell under the question, for example `eval_pace = "3"`.\n'
+            "- Submit this notebook together with your quiz, in the same way.",
+            metadata=_FIXED,
+        ),
+        new_code_cell("from ssr_widgets.evaluation import ask, show_status", metadata=_FIXED),
+    ]
+    number = 0
+    seen_confidence = False
+    groups: dict[str, list] = {}
+    for f in evaluation.fields:
+        groups.setdefault(f.group, []).append(f)
+    for group, group_fields in groups.items():
+        first = group_fields[0]
+        if first.objective:
+            if not seen_confidence:
+                number += 1
+                seen_confidence = True
+                scale = ", ".join(f"{letter} = {text}" for letter, text in first.choices)
+                item = next(i for i in form.items if i.id == first.item)
+                cells.append(new_markdown_cell(
+                    f"## {number}. Your confidence, learning objective by learning objective\n\n{item.prompt}\n\n"
+                    f"For each objective, give two answers: **before** the course and **now**. Scale: {scale}.",
+                    metadata=_FIXED,
+                ))
+            cells.append(new_markdown_cell(f"**{first.objective}.** {first.prompt}", metadata=_FIXED))
+        else:
+            number += 1
+            need = "required" if first.required else "optional"
+            options = ""
+            if first.options:
+                options = "\n\n" + "\n".join(f"- **{letter}** = {text}" for letter, text in first.choices)
+            cells.append(new_markdown_cell(f"## {number}. {first.prompt} ({need}){options}", metadata=_FIXED))
+        cells.append(new_code_cell(f'ask("{group}")', metadata=_FIXED))
+        cells.extend(_answer_cell(f.var) for f in group_fields)
+    cells += [
+        new_markdown_cell("## Before you submit\n\nThis list shows the required answers that are still missing.",
+                          metadata=_FIXED),
+        new_code_cell("show_status()", metadata=_FIXED),
+        new_markdown_cell("Thank you. Save the notebook (**File → Save**, or Ctrl+S). "
+                          "Then submit it with your quiz, as your trainer explains.", metadata=_FIXED),
+    ]
+    return new_notebook(cells=cells, metadata={
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    })
+
+
+def write_evaluation(folder: Path, evaluation: Evaluation | None = None) -> Path:
+    """Write ``course_evaluation.ipynb`` into ``folder`` (a release folder or ``notebooks/quiz``)."""
+    nb = build_evaluation_notebook(evaluation or load_evaluation())
+    nbformat.validate(nb)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / EVALUATION_NOTEBOOK
+    nbformat.write(nb, out)
+    return out

@@ -1,0 +1,258 @@
+"""The course evaluation form: its content model, reading answers from a notebook file, and ``ask()``.
+
+The course promises a certificate only after the learner "filled out the course evaluation
+form". The answers must therefore reach the trainer *with the submission*, like the quiz's: each
+click writes ``eval_<field> = "<value>"`` into the notebook file (the same browser code as the
+quiz), and the trainer tools read that file with :func:`read_answers`, which parses and never runs
+learner code. The form itself is data (``content/evaluation.yml``); the confidence question is
+asked once per learning objective of ``course.yml``, before and after the course.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field as PydanticField
+from pydantic import ValidationError, model_validator
+
+from .loader import CONTENT_DIR, _read_yaml, describe_errors, item_locator, load_course
+from .model import ContentError, Text, _Frozen, _unique
+
+__all__ = ["EVALUATION_NOTEBOOK", "EvaluationForm", "FormField", "ask", "load_evaluation", "missing", "read_answers",
+           "show_status", "validate_answers"]
+
+EVALUATION_FILE = "evaluation.yml"
+#: The learner's notebook file name; it travels in the quiz's assignment folder.
+EVALUATION_NOTEBOOK = "course_evaluation.ipynb"
+#: Every answer variable starts with this, so the form's cells never clash with the quiz's.
+PREFIX = "eval_"
+MAX_TEXT = 5000
+
+
+class Choice(_Frozen):
+    letter: Annotated[str, PydanticField(pattern=r"^[A-Z0-9]$")]
+    text: Text
+
+
+class Item(_Frozen):
+    """One question of the form. ``confidence`` becomes a before/now pair per learning objective."""
+
+    id: Annotated[str, PydanticField(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]  # part of a variable name
+    kind: Literal["rating", "choice", "confidence", "text"]
+    required: bool
+    prompt: Text
+    options: tuple[Text, ...] | tuple[Choice, ...] = ()
+
+    @model_validator(mode="after")
+    def _options_fit_kind(self) -> Item:
+        if self.kind == "text" and self.options:
+            raise ValueError("a text question has no options")
+        if self.kind in ("rating", "confidence") and not (3 <= len(self.options) <= 9
+                                                         and all(isinstance(o, str) for o in self.options)):
+            raise ValueError("a rating scale needs 3 to 9 option texts, lowest first")
+        if self.kind == "choice":
+            if len(self.options) < 2 or not all(isinstance(o, Choice) for o in self.options):
+                raise ValueError("a choice question needs at least 2 options, each with 'letter' and 'text'")
+            _unique([o.letter for o in self.options], "option letters")
+        return self
+
+
+class EvaluationForm(_Frozen):
+    title: Text
+    minutes: Annotated[int, PydanticField(gt=0, le=60)]
+    intro: Text
+    items: Annotated[tuple[Item, ...], PydanticField(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> EvaluationForm:
+        _unique([i.id for i in self.items], "items")
+        return self
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One recorded answer: one answer cell, one variable (``eval_pace``, ``eval_confidence_now_lo3``)."""
+
+    var: str
+    item: str
+    label: str  # short, for "still missing" lists and reports
+    prompt: str
+    kind: str  # rating, choice or text
+    letters: tuple[str, ...]
+    options: tuple[str, ...]
+    required: bool
+    objective: str | None = None
+    when: str | None = None  # "before" or "now" for confidence
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        """(letter, text) pairs, in order."""
+        return list(zip(self.letters, self.options, strict=True))
+
+    @property
+    def group(self) -> str:
+        """The notebook call that shows this field: ``ask("<group>")``."""
+        return f"{self.item}_{self.objective}" if self.objective else self.item
+
+
+def _label(item_id: str) -> str:
+    return item_id.replace("_", " ").capitalize()
+
+
+def fields(form: EvaluationForm, objectives: dict[str, str]) -> list[FormField]:
+    """Every answer field of the form, in notebook order."""
+    out = []
+    for item in form.items:
+        if item.kind == "text":
+            out.append(FormField(f"{PREFIX}{item.id}", item.id, _label(item.id), item.prompt, "text", (), (),
+                                 item.required))
+        elif item.kind == "choice":
+            out.append(FormField(f"{PREFIX}{item.id}", item.id, _label(item.id), item.prompt, "choice",
+                                 tuple(o.letter for o in item.options), tuple(o.text for o in item.options),
+                                 item.required))
+        else:
+            letters = tuple(str(n) for n in range(1, len(item.options) + 1))
+            if item.kind == "rating":
+                out.append(FormField(f"{PREFIX}{item.id}", item.id, _label(item.id), item.prompt, "rating", letters,
+                                     tuple(item.options), item.required))
+                continue
+            for lo, text in objectives.items():
+                for when, words in (("before", "before the course"), ("now", "now")):
+                    out.append(FormField(f"{PREFIX}{item.id}_{when}_{lo.lower()}", item.id,
+                                         f"{_label(item.id)} {lo}, {words}", text, "rating", letters,
+                                         tuple(item.options), item.required, objective=lo, when=when))
+    return out
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The loaded form with its fields expanded against the course's learning objectives."""
+
+    form: EvaluationForm
+    objectives: dict[str, str]
+    fields: tuple[FormField, ...]
+
+    def field(self, var: str) -> FormField:
+        for f in self.fields:
+            if f.var == var:
+                return f
+        raise KeyError(var)
+
+    def group(self, name: str) -> list[FormField]:
+        found = [f for f in self.fields if f.group == name]
+        if not found:
+            groups = sorted({f.group for f in self.fields})
+            raise KeyError(f"no evaluation question {name!r}; the form has: {', '.join(groups)}")
+        return found
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(path: Path, mtime_ns: int, content_dir: Path) -> Evaluation:
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise ContentError(f"{path.name}: expected a mapping with 'title', 'minutes', 'intro' and 'items'")
+    try:
+        form = EvaluationForm.model_validate(data)
+    except ValidationError as exc:
+        raise describe_errors(exc, path.name, item_locator("items", data, "item")) from None
+    objectives = {o.id: o.text for o in load_course(content_dir).objectives}
+    return Evaluation(form, objectives, tuple(fields(form, objectives)))
+
+
+def load_evaluation(content_dir: Path | None = None) -> Evaluation:
+    """Load and validate ``evaluation.yml``; a :class:`ContentError` names the file, item and field."""
+    content_dir = content_dir or CONTENT_DIR
+    path = content_dir / EVALUATION_FILE
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise ContentError(f"{path.name}: content file not found (looked in {content_dir})") from None
+    return _load_cached(path, mtime, content_dir)
+
+
+# ------------------------------------------------------------------------ reading the file
+def read_answers(nb: Any) -> dict[str, str]:
+    """``{variable: text}`` for every ``eval_* = "..."`` line in the notebook's code cells.
+
+    The notebook is parsed, never run. The first assignment of a variable counts (the browser
+    writes into the first cell that holds it). Cells that are not valid Python are skipped.
+    """
+    answers: dict[str, str] = {}
+    for cell in nb.get("cells", []) if isinstance(nb, dict) else []:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                    and node.targets[0].id.startswith(PREFIX) and isinstance(node.value, ast.Constant)
+                    and isinstance(node.value.value, str)):
+                answers.setdefault(node.targets[0].id, node.value.value)
+    return answers
+
+
+def validate_answers(evaluation: Evaluation, answers: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The usable answers (blank ones dropped) and plain-language problems with the others."""
+    values: dict[str, str] = {}
+    problems: list[str] = []
+    for f in evaluation.fields:
+        raw = answers.get(f.var, "").strip()
+        if not raw:
+            continue
+        if f.kind == "text":
+            values[f.var] = raw[:MAX_TEXT]
+        elif raw.upper() in f.letters:
+            values[f.var] = raw.upper()
+        else:
+            problems.append(f"{f.label}: {raw[:20]!r} is not one of {', '.join(f.letters)}")
+    return values, problems
+
+
+def missing(evaluation: Evaluation, values: dict[str, str]) -> list[FormField]:
+    """The required fields without a usable answer."""
+    return [f for f in evaluation.fields if f.required and f.var not in values]
+
+
+# ------------------------------------------------------------------------------ in the notebook
+def ask(name: str):
+    """Show one question of the form (``ask("pace")``, ``ask("confidence_LO3")``); None while grading."""
+    if os.environ.get("NBGRADER_EXECUTION"):
+        return None
+    group = load_evaluation().group(name)
+    first = group[0]
+    if first.kind == "text":
+        from .comment_box import comment
+
+        return comment(first.var, first.prompt, label=_required(first))
+    from .quiz import choose
+
+    controls = [choose(f.var, [f"{t}" for t in f.options], letters=list(f.letters), label=_required(f))
+                for f in group]
+    if len(controls) == 1:
+        return controls[0]
+    import ipywidgets as W
+
+    return W.VBox(controls)
+
+
+def _required(f: FormField) -> str:
+    return f"{f.label} (required)" if f.required else f"{f.label} (optional)"
+
+
+def show_status():
+    """Show which required answers are still missing; it updates live as the learner clicks."""
+    if os.environ.get("NBGRADER_EXECUTION"):
+        return None
+    from .evaluation_status import evaluation_status
+
+    ev = load_evaluation()
+    return evaluation_status([{"var": f.var, "label": f.label} for f in ev.fields if f.required])

@@ -1,0 +1,63 @@
+// Shared by every widget that records an answer in the notebook file (quiz, course evaluation).
+//
+// nbgrader and the trainer tools read the *file*, never a widget's live value. These helpers find
+// the code cell that holds an answer line (`answer_q07 = "B"`, `eval_pace = "3"`) on JupyterLab's
+// shared notebook model, and write and save it. The widget-specific modules are appended to this
+// text by Python (see ssr_widgets/_static.py), so the helpers exist once.
+
+function cellMeta(cell) {
+  if (typeof cell.getMetadata === "function") return cell.getMetadata("nbgrader") || {};
+  const md = cell.metadata;
+  if (md && typeof md.get === "function") return md.get("nbgrader") || {};
+  return (md && md.nbgrader) || {};
+}
+
+function cellSource(cell) {
+  if (cell.sharedModel) return cell.sharedModel.getSource();
+  return cell.value ? cell.value.text : "";
+}
+
+function notebookContext(model) {
+  const manager = model.widget_manager;
+  const context = manager && manager.context;
+  return context && context.model && context.model.cells ? context : null;
+}
+
+// The answer cell: by nbgrader grade_id (quiz), else the first code cell that assigns the variable.
+function findAnswerCell(context, answerId) {
+  const cells = context.model.cells;
+  const line = new RegExp("^\\s*" + answerId + "\\s*=", "m");
+  let byLine = null;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells.get(i);
+    if (cellMeta(cell).grade_id === answerId) return cell;
+    if (!byLine && cell.type === "code" && line.test(cellSource(cell))) byLine = cell;
+  }
+  return byLine;
+}
+
+// The quoted value assigned to answerId in a cell's source ("" when none), without evaluating code.
+function answerValue(source, answerId) {
+  const m = new RegExp("^\\s*" + answerId + "\\s*=\\s*(\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*')\\s*(#.*)?$", "m")
+    .exec(source || "");
+  if (!m) return "";
+  const literal = m[1];
+  if (literal[0] === '"') {
+    try {
+      return JSON.parse(literal);
+    } catch (e) {
+      /* not JSON-compatible: fall through to the plain text between the quotes */
+    }
+  }
+  return literal.slice(1, -1);
+}
+
+// Replace the answer cell's source and save the notebook; saves are queued so none is lost.
+function makeRecorder(context, cell) {
+  let saving = Promise.resolve();
+  return (source) => {
+    cell.sharedModel.setSource(source);
+    saving = saving.then(() => context.save());
+    return saving;
+  };
+}

@@ -1,0 +1,48 @@
+// What is still missing in the course evaluation: a live list of the required answers not yet
+// recorded in the notebook. It reads the notebook's cells (the same file the trainer collects) and
+// updates whenever the notebook changes, whether the learner clicked or typed.
+// Needs the helpers of answer_cells.js, which Python prepends.
+
+function render({ model, el }) {
+  const required = model.get("required");
+  const context = notebookContext(model);
+  const box = document.createElement("div");
+  box.className = "ssr-evaluation-status";
+  box.style.border = "1px solid #888";
+  box.style.padding = "0.5em 0.8em";
+  const heading = document.createElement("p");
+  heading.style.fontWeight = "bold";
+  heading.setAttribute("role", "status");
+  heading.setAttribute("aria-live", "polite");
+  const list = document.createElement("ul");
+  box.append(heading, list);
+  el.appendChild(box);
+
+  if (!context) {
+    heading.textContent = "This screen cannot check your answers. Make sure every required question has an answer.";
+    return;
+  }
+  const update = () => {
+    const missing = required.filter((r) => {
+      const cell = findAnswerCell(context, r.var);
+      return !cell || !answerValue(cellSource(cell), r.var).trim();
+    });
+    list.replaceChildren(...missing.map((r) => {
+      const li = document.createElement("li");
+      li.textContent = r.label;
+      return li;
+    }));
+    heading.textContent = missing.length
+      ? `Still missing: ${missing.length} of ${required.length} required answers.`
+      : `Complete: all ${required.length} required answers are recorded. Save the notebook and submit it with your quiz.`;
+    el.dataset.missing = String(missing.length);
+  };
+  update();
+  const changed = context.model.contentChanged;
+  if (changed) changed.connect(update);
+  return () => {
+    if (changed) changed.disconnect(update);
+  };
+}
+
+export default { render };

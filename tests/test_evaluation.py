@@ -1,0 +1,138 @@
+"""The course evaluation: its form, reading answers from the file, and the trainer's view of it."""
+
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+import pytest
+
+from ssr_grader.evalbuild import build_evaluation_notebook
+from ssr_grader.evalreport import summarise
+from ssr_grader.evaluations import read_all, read_evaluation
+from ssr_grader.lms import LmsFileNameCollector
+from ssr_widgets.evaluation import PREFIX, load_evaluation, missing, read_answers, validate_answers
+from ssr_widgets.loader import CONTENT_DIR
+from ssr_widgets.model import ContentError
+
+from .conftest import ROOT
+from .quiz_helpers import complete_evaluation, make_course, submit_evaluation
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    return make_course(tmp_path_factory.mktemp("course"))
+
+
+def test_form_asks_what_the_issue_lists_with_confidence_per_objective():
+    ev = load_evaluation()
+    items = {f.item for f in ev.fields}
+    assert {"relevance", "content", "exercises", "pace", "confidence", "recommend"} <= items
+    assert any(f.kind == "text" for f in ev.fields)
+    # before and now for every learning objective of course.yml
+    assert sorted((f.objective, f.when) for f in ev.fields if f.objective) == sorted(
+        (lo, w) for lo in ev.objectives for w in ("before", "now"))
+    assert len(ev.objectives) == 9
+    assert all(f.var.startswith(PREFIX) and f.var.isidentifier() for f in ev.fields)
+
+
+def test_answers_are_parsed_never_run():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('eval_pace = "3"'),
+        nbformat.v4.new_code_cell('eval_pace = "5"'),  # a later copy does not override the first
+        nbformat.v4.new_code_cell("eval_relevance = __import__('os').system('touch /tmp/pwned')"),
+        nbformat.v4.new_code_cell('eval_content = "4'),  # a syntax error: skipped, nothing else lost
+        nbformat.v4.new_code_cell('x = 1\neval_improve = "Più esempi, s\'il vous plaît\\nline 2"  # typed'),
+        nbformat.v4.new_markdown_cell('eval_exercises = "5"'),
+    ])
+    assert read_answers(nb) == {"eval_pace": "3", "eval_improve": "Più esempi, s'il vous plaît\nline 2"}
+    assert read_answers({"cells": "not a list"}) == {} and read_answers([]) == {}
+
+
+def test_validation_keeps_good_answers_and_names_bad_ones():
+    ev = load_evaluation()
+    values, problems = validate_answers(ev, {"eval_pace": "3", "eval_relevance": "7", "eval_recommend": "y",
+                                             "eval_improve": "  ", "eval_other": "Good."})
+    assert values == {"eval_pace": "3", "eval_recommend": "Y", "eval_other": "Good."}
+    assert problems == ["Relevance: '7' is not one of 1, 2, 3, 4, 5"]
+    labels = [f.label for f in missing(ev, values)]
+    assert "Relevance" in labels and "Pace" not in labels and "Improve" not in labels  # comments are optional
+    assert len(labels) == sum(f.required for f in ev.fields) - 2
+
+
+def test_a_broken_form_is_reported_by_file_item_and_field(tmp_path):
+    for name in ("course.yml", "evaluation.yml"):
+        shutil.copy(CONTENT_DIR / name, tmp_path / name)
+    text = (tmp_path / "evaluation.yml").read_text().replace(
+        "options: [Much too slow, A little too slow, About right, A little too fast, Much too fast]",
+        "options: [Slow, Fast]")
+    (tmp_path / "evaluation.yml").write_text(text)
+    with pytest.raises(ContentError) as err:
+        load_evaluation(tmp_path)
+    assert "evaluation.yml" in str(err.value) and "'pace'" in str(err.value) and "3 to 9" in str(err.value)
+
+
+def test_notebook_has_a_call_and_an_answer_cell_for_every_field():
+    ev = load_evaluation()
+    nb = build_evaluation_notebook(ev)
+    sources = [c.source for c in nb.cells if c.cell_type == "code"]
+    for f in ev.fields:
+        assert f'{f.var} = ""' in sources, f.var
+        assert f'ask("{f.group}")' in sources
+    assert "show_status()" in sources
+    assert read_answers(nb) == {f.var: "" for f in ev.fields}
+    fixed = [c for c in nb.cells if c.source.startswith(("ask(", "#", "from "))]
+    assert all(c.metadata.get("editable") is False and c.metadata.get("deletable") is False for c in fixed)
+
+
+def test_trainer_reads_complete_incomplete_missing_and_damaged(course):
+    answers = complete_evaluation(1)
+    submit_evaluation(course, "amina", answers)
+    partial = {k: v for k, v in answers.items() if not k.startswith("eval_confidence_now")}
+    submit_evaluation(course, "bo", partial)
+    (course.root / "submitted" / "chen" / course.quiz.assignment).mkdir(parents=True)
+    broken = submit_evaluation(course, "dora", answers)
+    broken.write_text('{"cells": [')
+
+    amina = read_evaluation(course, "amina")
+    assert amina.complete and amina.values["eval_pace"] == answers["eval_pace"] and amina.summary() == \
+        "evaluation complete"
+    bo = read_evaluation(course, "bo")
+    assert not bo.complete and len(bo.missing) == 9 and "Confidence LO1, now" in bo.missing
+    assert bo.summary().startswith("evaluation incomplete: 9 required answers missing (Confidence LO1, now")
+    chen = read_evaluation(course, "chen")
+    assert not chen.submitted and chen.summary() == "evaluation not submitted"
+    dora = read_evaluation(course, "dora")
+    assert not dora.complete and "damaged" in dora.summary()
+    assert set(read_all(course)) == {"amina", "bo", "dora"}
+
+
+def test_summary_counts_confidence_and_anonymous_sorted_comments(course):
+    ev = load_evaluation()
+    a, b = complete_evaluation(0), complete_evaluation(2)
+    a["eval_improve"], b["eval_improve"] = "Zebra crossing examples", "Add a map"
+    a["eval_confidence_before_lo1"], a["eval_confidence_now_lo1"] = "1", "4"
+    b["eval_confidence_before_lo1"], b["eval_confidence_now_lo1"] = "2", "5"
+    submit_evaluation(course, "x1", a)
+    submit_evaluation(course, "x2", b)
+    s = summarise(ev, [read_evaluation(course, "x1"), read_evaluation(course, "x2")])
+    assert s.responses == 2 and s.complete == 2
+    assert s.counts["eval_pace"][a["eval_pace"]] + s.counts["eval_pace"].get(b["eval_pace"], 0) >= 1
+    assert sum(s.counts["eval_pace"].values()) == 2
+    lo1 = next(row for row in s.confidence if row[0] == "LO1")
+    assert lo1 == ("LO1", 1.5, 4.5, 2)
+    assert s.comments["Improve"] == ["Add a map", "Zebra crossing examples"]
+
+
+def test_lms_collector_takes_the_quiz_and_the_evaluation(tmp_path):
+    from traitlets.config.loader import PyFileConfigLoader
+
+    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT / "grader")).load_config()
+    plugin = LmsFileNameCollector(config=cfg)
+    for name, expected in [("amina_course_evaluation.ipynb", "course_evaluation.ipynb"),
+                           ("amina_2026-11-23T10-00-00_end_of_course_quiz.ipynb", "end_of_course_quiz.ipynb"),
+                           ("amina_notes.ipynb", None)]:
+        f = tmp_path / name
+        f.write_text("{}")
+        got = plugin.collect(str(f))
+        assert (got and got["file_id"]) == expected, name
