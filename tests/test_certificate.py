@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 import pytest
 import segno
 
-from ssr_grader import certificate
+from ssr_grader import certificate, files
 from ssr_grader.certificate import DEFAULT_STATEMENT, format_date, render_certificate
 
 MM = 72 / 25.4  # PDF points per millimetre
@@ -172,7 +172,7 @@ def test_failed_write_leaves_nothing(tmp_path, monkeypatch):
     def boom(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(certificate.os, "replace", boom)
+    monkeypatch.setattr(files.os, "replace", boom)  # the shared atomic writer (ssr_grader.files)
     with pytest.raises(OSError, match="disk full"):
         _render(tmp_path)
     assert os.listdir(tmp_path) == []

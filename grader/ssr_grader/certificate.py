@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
-import secrets
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+from .files import atomic_write_bytes
 
 __all__ = ["DEFAULT_STATEMENT", "format_date", "render_certificate"]
 
@@ -277,15 +277,4 @@ def render_certificate(out_path: Path, *, learner_name: str, course_title: str, 
     )
     data = bytes(pdf.output())  # rendered fully in memory first: a layout error never touches the disk
 
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(f".{out_path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        with open(tmp, "xb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out_path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return out_path
+    return atomic_write_bytes(out_path, data)

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .course import Course
+from .files import atomic_write_text
 
 __all__ = ["GradeRow", "grade_rows", "write_grades_csv"]
 
@@ -72,13 +71,5 @@ def write_grades_csv(course: Course, path: Path) -> list[GradeRow]:
                          "" if r.percent is None else f"{r.percent:g}",
                          "yes" if r.passed(course.quiz.pass_mark) else "no",
                          "yes" if r.needs_hand_marking else "no"])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:  # BOM: spreadsheets read UTF-8 names
-            fh.write(buf.getvalue())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(path, buf.getvalue(), encoding="utf-8-sig")  # BOM: spreadsheets read UTF-8 names
     return rows
