@@ -69,6 +69,12 @@ def test_export_grades_csv(tmp_path):
                        "passed": "yes" if expected / total >= 0.7 else "no", "needs_hand_marking": "yes"}
     assert rows[1]["last_name"] == "Kovač" and rows[1]["score"] == "" and rows[1]["passed"] == "no"
     assert "Still to mark by hand (1): amina" in result.output
+    # nbgrader's own export, written beside it by nbgrader's CsvExportPlugin
+    own = list(csv.DictReader((tmp_path / "grades-nbgrader.csv").open(encoding="utf-8")))
+    by_id = {r["student_id"]: r for r in own}
+    assert set(by_id) == {"amina", "zoe"} and by_id["amina"]["assignment"] == course.quiz.assignment
+    assert float(by_id["amina"]["score"]) == expected and float(by_id["zoe"]["score"]) == 0.0
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))
 
 
 def test_report_html_and_csv_figures(tmp_path):

@@ -73,12 +73,9 @@ def build_quiz_cmd(course_dir: Path | None, learner_copy: Path | None) -> None:
     click.echo(f"Released notebook: {released}")
     if learner_copy:
         click.echo(f"Learner copy: {learner_copy}")
-    click.echo(f"Next: release it to learners, e.g.  nbgrader release_assignment {course.quiz.assignment}"
-               f"  (run in {course.root})")
+    click.echo("The course evaluation (course_evaluation.ipynb) is released with it.")
+    click.echo("Next: import the cohort's roster:  ssr-trainer roster <cohort.csv>")
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
 
 
 @main.command("roster")
@@ -108,7 +105,7 @@ def roster_cmd(csv_file: Path, course_dir: Path | None) -> None:
     click.echo(f"Roster: {len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged.")
     if report.not_in_roster:
         click.echo(f"Kept (in the gradebook, not in this file): {', '.join(report.not_in_roster)}")
-    click.echo(f"Next: release the quiz:  cd {course.root} && nbgrader release_assignment {course.quiz.assignment}")
+    click.echo("Next: release the quiz and the evaluation:  ssr-trainer release  (or --lms-package <zip>)")
 
 
 @main.command("grade")
@@ -151,22 +148,26 @@ def grade_cmd(course_dir: Path | None, workers: int | None, force: bool, quiet: 
 @course_dir_option
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("grades.csv"),
               show_default=True, help="the CSV file to write")
-def export_cmd(course_dir: Path | None, output: Path) -> None:
-    """Write the grades CSV for an LMS gradebook (id, names, email, score, percent, passed).
-
-    Also run nbgrader's own export for its full table:  nbgrader export  (in the course folder).
+@click.option("--nbgrader-output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="where to write nbgrader's own export (default: <output>-nbgrader.csv)")
+def export_cmd(course_dir: Path | None, output: Path, nbgrader_output: Path | None) -> None:
+    """Write the grades CSV for an LMS gradebook (id, names, email, score, percent, passed),
+    and nbgrader's own export (its full table, as  nbgrader export  writes it).
 
     \b
     Example:
       ssr-trainer export --output cohort-2026-11-grades.csv
     """
-    from .export import write_grades_csv
+    from .export import write_grades_csv, write_nbgrader_export
 
     course = _course(course_dir)
     rows = write_grades_csv(course, output)
+    nbgrader_output = nbgrader_output or output.with_name(f"{output.stem}-nbgrader.csv")
+    write_nbgrader_export(course, nbgrader_output)
     waiting = [r.id for r in rows if r.needs_hand_marking]
     passed = sum(r.passed(course.quiz.pass_mark) for r in rows)
     click.echo(f"Wrote {output}: {len(rows)} learners, {passed} passed.")
+    click.echo(f"Wrote {nbgrader_output}: nbgrader's own export.")
     if waiting:
         click.echo(f"Still to mark by hand ({len(waiting)}): {', '.join(waiting)} — their scores may rise.")
     click.echo(f"Next: send feedback:  cd {course.root} && nbgrader generate_feedback {course.quiz.assignment}")

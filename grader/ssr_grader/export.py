@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .course import Course
-from .files import atomic_write_text
+from .files import atomic_write_bytes, atomic_write_text
 
-__all__ = ["GradeRow", "grade_rows", "write_grades_csv"]
+__all__ = ["GradeRow", "grade_rows", "write_grades_csv", "write_nbgrader_export"]
 
 COLUMNS = ["id", "first_name", "last_name", "email", "score", "max_score", "percent", "passed", "needs_hand_marking"]
 
@@ -73,3 +73,26 @@ def write_grades_csv(course: Course, path: Path) -> list[GradeRow]:
                          "yes" if r.needs_hand_marking else "no"])
     atomic_write_text(path, buf.getvalue(), encoding="utf-8-sig")  # BOM: spreadsheets read UTF-8 names
     return rows
+
+
+def write_nbgrader_export(course: Course, path: Path) -> Path:
+    """nbgrader's own full grades table (its ``CsvExportPlugin``, as ``nbgrader export`` writes it).
+
+    It has one row per learner and assignment with nbgrader's columns (timestamp, raw score,
+    late penalty...), for graders who use nbgrader's tools. Written to a temporary file, then
+    moved into place, like the LMS CSV.
+    """
+    from nbgrader.api import Gradebook
+    from nbgrader.plugins import CsvExportPlugin
+
+    coursedir = course.api().coursedir
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.nbgrader.tmp")
+    try:
+        plugin = CsvExportPlugin(config=course.config(), to=str(tmp), assignment=[course.quiz.assignment])
+        with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+            plugin.export(gb)
+        atomic_write_bytes(path, tmp.read_bytes())
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
