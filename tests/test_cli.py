@@ -144,3 +144,23 @@ def test_missing_trainer_extra_gives_install_advice(tmp_path, monkeypatch):
     roster.write_text("id,first name,last name,email\na,A,B,a@example.org\n")
     result = CliRunner().invoke(main, ["roster", str(roster)])
     assert result.exit_code == 1 and "pip install -e '.[trainer]'" in result.output
+
+
+def test_build_quiz_refuses_to_change_a_quiz_learners_have_submitted(tmp_path):
+    course = make_course(tmp_path / "course")
+    runner = CliRunner()
+    args = ["build-quiz", "--course-dir", str(course.root)]
+    submit_files(course, "amina", nbformat.read(course.released_notebook, as_version=4))
+    assert runner.invoke(main, args).exit_code == 0  # unchanged: rebuilding is harmless
+
+    quiz_yml = course.root / "quiz.yml"
+    text = quiz_yml.read_text(encoding="utf-8")
+    assert "pass_mark: 0.70" in text
+    quiz_yml.write_text(text.replace("pass_mark: 0.70", "pass_mark: 0.75"), encoding="utf-8")  # a changed quiz
+    before = (course.root / "source" / course.quiz.assignment / course.quiz.notebook).read_bytes()
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1 and "1 learners have already submitted" in result.output
+    assert "--replace-graded-quiz" in result.output
+    assert (course.root / "source" / course.quiz.assignment / course.quiz.notebook).read_bytes() == before
+    result = runner.invoke(main, [*args, "--replace-graded-quiz"])
+    assert result.exit_code == 0, result.output

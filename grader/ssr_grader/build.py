@@ -93,10 +93,11 @@ def build_source_notebook(bank: ItemBank, quiz: QuizSettings) -> nbformat.Notebo
     })
 
 
-def write_source(grader_dir: Path, bank: ItemBank, quiz: QuizSettings) -> Path:
+def write_source(grader_dir: Path, bank: ItemBank, quiz: QuizSettings, rubric_dir: Path | None = None) -> Path:
     """Write ``source/<assignment>/<assignment>.ipynb`` in the course directory; returns its path."""
-    if not (grader_dir / quiz.open_question.rubric).exists():
-        raise FileNotFoundError(f"the rubric {quiz.open_question.rubric} is missing from {grader_dir}")
+    rubric_dir = rubric_dir or grader_dir
+    if not (rubric_dir / quiz.open_question.rubric).exists():
+        raise FileNotFoundError(f"the rubric {quiz.open_question.rubric} is missing from {rubric_dir}")
     nb = build_source_notebook(bank, quiz)
     nbformat.validate(nb)
     out = grader_dir / "source" / quiz.assignment / quiz.notebook

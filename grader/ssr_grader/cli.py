@@ -54,7 +54,9 @@ def main() -> None:
 @course_dir_option
 @click.option("--learner-copy", type=click.Path(dir_okay=False, path_type=Path),
               help="also copy the released quiz here (e.g. notebooks/quiz/end_of_course_quiz.ipynb)")
-def build_quiz_cmd(course_dir: Path | None, learner_copy: Path | None) -> None:
+@click.option("--replace-graded-quiz", is_flag=True,
+              help="rebuild a changed quiz even though learners have submitted the current one")
+def build_quiz_cmd(course_dir: Path | None, learner_copy: Path | None, replace_graded_quiz: bool) -> None:
     """Build the quiz from the item bank: source notebook, nbgrader release, learner copy.
 
     \b
@@ -65,7 +67,7 @@ def build_quiz_cmd(course_dir: Path | None, learner_copy: Path | None) -> None:
 
     course = _course(course_dir)
     try:
-        released = build_quiz(course, learner_copy)
+        released = build_quiz(course, learner_copy, replace_graded_quiz=replace_graded_quiz)
     except (BuildError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Quiz built: {len(course.quiz.items)} questions + 1 open question, "
