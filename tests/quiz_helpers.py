@@ -12,7 +12,7 @@ from ssr_grader.quizbuild import build_quiz
 
 from .conftest import ROOT
 
-COURSE_FILES = ("item_bank.yml", "quiz.yml", "rubric.md", "nbgrader_config.py")
+COURSE_FILES = ("item_bank.yml", "quiz.yml", "rubric.md", "nbgrader_config.py", "issuer.yml")
 
 
 def make_course(dest: Path, exchange: Path | None = None) -> Course:

@@ -284,3 +284,138 @@ def feedback_cmd(course_dir: Path | None, release_to_exchange: bool) -> None:
         click.echo(f"No feedback for: {', '.join(failed)}")
     click.echo("Next: export grades:  ssr-trainer export --output grades.csv")
 
+
+
+@main.group("issuer-key")
+def issuer_key_group() -> None:
+    """The issuer's signing key for Open Badges (kept outside the repository, never committed)."""
+
+
+@issuer_key_group.command("create")
+@click.option("--path", "key_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="where to keep the private key (default: $SSR_ISSUER_KEY, else your user config folder)")
+def issuer_key_create_cmd(key_path: Path | None) -> None:
+    """Create the issuer's Ed25519 key pair. It refuses to overwrite a key or to write into a git checkout.
+
+    \b
+    Example:
+      ssr-trainer issuer-key create
+    """
+    from .issuer_key import IssuerKeyError, create_key, load_key
+
+    try:
+        path = create_key(key_path)
+    except IssuerKeyError as exc:
+        raise click.ClickException(str(exc)) from None
+    key = load_key(path)
+    click.echo(f"Issuer key created: {path} (readable only by you). Back it up somewhere safe and private.")
+    click.echo(f"Public key: {key.public_multibase}")
+    click.echo("Next: put the public key in grader/issuer.yml (public_key: ...), so  ssr-trainer verify  "
+               "accepts only badges signed by this key.")
+
+
+@issuer_key_group.command("show")
+@click.option("--path", "key_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="the key file (default: $SSR_ISSUER_KEY, else your user config folder)")
+def issuer_key_show_cmd(key_path: Path | None) -> None:
+    """Print where the issuer key is and its public key (never the private key)."""
+    from .issuer_key import IssuerKeyError, load_key
+
+    try:
+        key = load_key(key_path)
+    except IssuerKeyError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Issuer key: {key.path}")
+    click.echo(f"Public key: {key.public_multibase}")
+    click.echo(f"Issuer id:  {key.did}")
+
+
+@main.command("issue")
+@course_dir_option
+@click.option("--key", "key_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="the issuer key file (default: $SSR_ISSUER_KEY, else your user config folder)")
+@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="where certificates and badges go (default: <course dir>/issued)")
+@click.option("--dry-run", is_flag=True, help="only list who qualifies and who is missing what")
+def issue_cmd(course_dir: Path | None, key_path: Path | None, output_dir: Path | None, dry_run: bool) -> None:
+    """Issue a certificate (PDF) and an Open Badge (signed JSON) to each learner who qualifies.
+
+    A learner qualifies when the quiz score is final and at or above the pass mark AND the course
+    evaluation is complete. Everyone else is listed with what is missing. Running it again issues
+    nothing twice and keeps every certificate id.
+
+    \b
+    Examples:
+      ssr-trainer issue --dry-run
+      ssr-trainer issue
+    """
+    from .issuer_key import IssuerKeyError
+    from .issuing import IssuerError, issue_all
+
+    course = _course(course_dir)
+    try:
+        report = issue_all(course, key_path=key_path, out_dir=output_dir, dry_run=dry_run)
+    except (IssuerError, IssuerKeyError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if dry_run:
+        click.echo(f"Would issue to {len(report.pending)} learners"
+                   + (f" ({', '.join(report.pending)})" if report.pending else "")
+                   + f"; {len(report.already)} already have theirs.")
+    else:
+        click.echo(f"Issued {len(report.issued)} new certificates and badges in {report.out_dir}; "
+                   f"{len(report.already)} already issued (unchanged)"
+                   + (f"; {len(report.repaired)} missing files re-created." if report.repaired else "."))
+    if report.not_eligible:
+        click.echo(f"Not yet qualified ({len(report.not_eligible)}):")
+        for st in report.not_eligible:
+            click.echo(f"  {st.student}: {'; '.join(st.missing)}")
+    for student, message in report.failed:
+        click.echo(f"  could not issue to {student}: {message}")
+    click.echo("Next: send each learner the two files in their folder (certificate.pdf, badge.json). "
+               "Anyone can check a badge with:  ssr-trainer verify badge.json")
+    if report.failed:
+        sys.exit(1)
+
+
+@main.command("verify")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@course_dir_option
+@click.option("--issuer-key", default=None,
+              help="the public key (z6Mk...) the badge must be signed with (default: public_key in issuer.yml)")
+@click.option("--any-issuer", is_flag=True, help="accept any valid signature (do not require this course's key)")
+def verify_cmd(files: tuple[Path, ...], course_dir: Path | None, issuer_key: str | None, any_issuer: bool) -> None:
+    """Check Open Badge files offline: the signature, the issuer's key, the dates and the badge fields.
+
+    \b
+    Examples:
+      ssr-trainer verify issued/amina/badge.json
+      ssr-trainer verify badge.json --issuer-key z6Mk...
+    """
+    from .openbadge import verify_file
+
+    expected = None
+    if not any_issuer:
+        expected = issuer_key or _configured_public_key(course_dir)
+        if expected is None:
+            raise click.ClickException("no issuer key to check against: give --issuer-key z6Mk..., set public_key "
+                                       "in issuer.yml, or use --any-issuer to accept any valid signature")
+    rejected = 0
+    for path in files:
+        result = verify_file(path, expected_issuer_key=expected)
+        click.echo(f"{path}: {result.summary()}")
+        rejected += not result.ok
+    if rejected:
+        sys.exit(1)
+
+
+def _configured_public_key(course_dir: Path | None) -> str | None:
+    from .issuing import IssuerError, load_issuer
+
+    try:
+        return load_issuer(_course(course_dir)).public_key
+    except IssuerError:
+        return None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

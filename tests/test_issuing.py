@@ -1,0 +1,145 @@
+"""Certificates and badges: the issuing rule, issuing once, and checking what was issued."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from ssr_grader.batch import grade_cohort
+from ssr_grader.cli import main
+from ssr_grader.issuer_key import create_key, load_key
+from ssr_grader.issuing import IssuerError, issue_all, standings
+from ssr_grader.openbadge import verify_file
+
+from .quiz_helpers import complete_evaluation, fill, known_mix, make_course, submit_evaluation, submit_files
+
+ROSTER = """id,first name,last name,email
+pass-done,Amina,Diallo,amina@example.org
+pass-partial,Bo,Li,bo@example.org
+fail-done,Chen,Wei,chen@example.org
+fail-none,Dora,Ñúñez,dora@example.org
+pass-waiting,Emeka,Obi,emeka@example.org
+absent,Farah,Haddad,farah@example.org
+"""
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory):
+    """A graded cohort that covers every case of the issuing rule."""
+    tmp = tmp_path_factory.mktemp("cohort")
+    course = make_course(tmp / "course")
+    roster = tmp / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    assert CliRunner().invoke(main, ["roster", str(roster), "--course-dir", str(course.root)]).exit_code == 0
+    released = nbformat.read(course.released_notebook, as_version=4)
+    all_right = {i: course.bank.item(i).key for i in course.quiz.items}  # 22 of 26 points: 84.6 %, a pass
+    mix, _ = known_mix(course)  # 15 of 26 points: below the pass mark
+    full = complete_evaluation(3)
+    partial = {k: v for k, v in full.items() if k != "eval_pace"}
+    for student, answers, evaluation in [("pass-done", all_right, full), ("pass-partial", all_right, partial),
+                                         ("fail-done", mix, full), ("fail-none", mix, None),
+                                         ("pass-waiting", all_right, full)]:
+        nb = fill(nbformat.from_dict(released), answers)
+        if student == "pass-waiting":
+            oq = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") ==
+                      course.quiz.open_question.id)
+            oq.source = "Local ownership means the national actors lead; donors support."  # waits for a hand mark
+        submit_files(course, student, nb)
+        if evaluation is not None:
+            submit_evaluation(course, student, evaluation)
+    outcomes = grade_cohort(course, workers=1, progress=False)
+    assert all(o.graded for o in outcomes)
+    key_path = create_key(tmp / "keys" / "issuer-key.json")
+    return course, key_path, tmp
+
+
+def test_issuing_rule_table(cohort):
+    course, _, _ = cohort
+    by_id = {st.student: st for st in standings(course)}
+    assert {s for s, st in by_id.items() if st.eligible} == {"pass-done"}
+    assert by_id["pass-partial"].missing == ["evaluation incomplete: 1 required answers missing (Pace)"]
+    assert by_id["fail-done"].missing == ["quiz below the pass mark (57.7 % < 70 %)"]
+    assert by_id["fail-none"].missing == ["quiz below the pass mark (57.7 % < 70 %)", "evaluation not submitted"]
+    assert by_id["pass-waiting"].missing == ["quiz waiting for hand-marking of the open question"]
+    assert by_id["absent"].missing == ["quiz not submitted or not graded yet", "evaluation not submitted"]
+
+
+def test_dry_run_lists_who_is_missing_what_without_a_key(cohort, tmp_path, monkeypatch):
+    course, _, _ = cohort
+    monkeypatch.setenv("SSR_ISSUER_KEY", str(tmp_path / "no-key-here.json"))
+    result = CliRunner().invoke(main, ["issue", "--dry-run", "--course-dir", str(course.root),
+                                       "--output-dir", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "Would issue to 1 learners (pass-done)" in result.output
+    assert "  pass-partial: evaluation incomplete: 1 required answers missing (Pace)" in result.output
+    assert not (tmp_path / "out").exists()
+    result = CliRunner().invoke(main, ["issue", "--course-dir", str(course.root), "--output-dir", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "no-key-here.json" in result.output and "ssr-trainer issuer-key create" in \
+        result.output
+
+
+def test_issue_once_then_nothing_twice_and_lost_files_come_back_identical(cohort, tmp_path):
+    course, key_path, _ = cohort
+    out = tmp_path / "issued"
+    first = issue_all(course, key_path=key_path, out_dir=out)
+    assert first.issued == ["pass-done"] and not first.failed
+    pdf, badge = out / "pass-done" / "certificate.pdf", out / "pass-done" / "badge.json"
+    registry = json.loads((out / "issued.json").read_text())
+    cert_id = registry["pass-done"]["certificate_id"]
+    text = " ".join(pypdf.PdfReader(pdf).pages[0].extract_text().split())
+    assert "Amina Diallo" in text and cert_id in text and "Introduction to Security Sector Reform" in text
+
+    key = load_key(key_path)
+    verdict = verify_file(badge, expected_issuer_key=key.public_multibase)
+    assert verdict.ok, verdict.reasons
+    credential = json.loads(badge.read_text())
+    assert credential["id"] == registry["pass-done"]["credential_id"]
+    assert "amina@example.org" not in badge.read_text()  # the e-mail is only stored hashed
+
+    pdf_bytes, badge_bytes = pdf.read_bytes(), badge.read_bytes()
+    again = issue_all(course, key_path=key_path, out_dir=out)
+    assert again.issued == [] and again.already == ["pass-done"]
+    assert json.loads((out / "issued.json").read_text()) == registry
+    assert badge.read_bytes() == badge_bytes and pdf.read_bytes() == pdf_bytes
+
+    badge.unlink()
+    repaired = issue_all(course, key_path=key_path, out_dir=out)
+    assert repaired.repaired == ["pass-done"] and badge.read_bytes() == badge_bytes
+
+
+def test_a_damaged_registry_stops_issuing_and_is_kept(cohort, tmp_path):
+    course, key_path, _ = cohort
+    out = tmp_path / "issued"
+    out.mkdir()
+    (out / "issued.json").write_text('{"pass-done": {')
+    with pytest.raises(IssuerError, match=r"issued\.json is damaged"):
+        issue_all(course, key_path=key_path, out_dir=out)
+    assert (out / "issued.json").read_text() == '{"pass-done": {'
+    assert not (out / "pass-done").exists()
+
+
+def test_verify_command_accepts_the_issued_badge_and_rejects_changes_and_other_keys(cohort, tmp_path):
+    course, key_path, _ = cohort
+    out = tmp_path / "issued"
+    issue_all(course, key_path=key_path, out_dir=out)
+    badge = out / "pass-done" / "badge.json"
+    public = load_key(key_path).public_multibase
+    runner = CliRunner()
+    ok = runner.invoke(main, ["verify", str(badge), "--issuer-key", public])
+    assert ok.exit_code == 0 and "VALID" in ok.output and "NOT VALID" not in ok.output
+
+    changed = tmp_path / "changed.json"
+    changed.write_text(badge.read_text().replace("Amina", "Amira"))
+    bad = runner.invoke(main, ["verify", str(changed), "--issuer-key", public])
+    assert bad.exit_code == 1 and "NOT VALID" in bad.output
+
+    other = create_key(tmp_path / "other-key.json")
+    wrong = runner.invoke(main, ["verify", str(badge), "--issuer-key", load_key(other).public_multibase])
+    assert wrong.exit_code == 1 and "NOT VALID" in wrong.output
+
+    unpinned = runner.invoke(main, ["verify", str(badge), "--course-dir", str(course.root)])
+    assert unpinned.exit_code == 1 and "no issuer key to check against" in unpinned.output
