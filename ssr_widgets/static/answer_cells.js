@@ -61,3 +61,16 @@ function makeRecorder(context, cell) {
     return saving;
   };
 }
+
+// Keys pressed inside the widget belong to the widget: arrow keys move between radio buttons and
+// letters go into a text box, instead of JupyterLab's notebook shortcuts (ArrowDown selects the
+// next cell, "a" inserts a cell...). Lumino skips its key bindings below the attribute, and the
+// listener keeps plain keys from reaching the notebook. Tab, Escape and shortcuts with Ctrl, Alt
+// or Cmd (Ctrl+S saves) still reach JupyterLab.
+function keepKeysInWidget(element) {
+  element.setAttribute("data-lm-suppress-shortcuts", "true");
+  element.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.key === "Tab" || event.key === "Escape") return;
+    event.stopPropagation();
+  });
+}

@@ -11,6 +11,7 @@ function render({ model, el }) {
 
   const box = document.createElement("div");
   box.className = "ssr-comment-box";
+  keepKeysInWidget(box);
   const id = `${answerId}-${Math.random().toString(36).slice(2)}`;
   const label = document.createElement("label");
   label.htmlFor = id;

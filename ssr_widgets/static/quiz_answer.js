@@ -23,6 +23,7 @@ function render({ model, el }) {
 
   const form = document.createElement("fieldset");
   form.className = "ssr-quiz-answer";
+  keepKeysInWidget(form);
   form.style.border = "1px solid #888";
   form.style.padding = "0.5em 0.8em";
   const legend = document.createElement("legend");
