@@ -143,3 +143,22 @@ def test_verify_command_accepts_the_issued_badge_and_rejects_changes_and_other_k
 
     unpinned = runner.invoke(main, ["verify", str(badge), "--course-dir", str(course.root)])
     assert unpinned.exit_code == 1 and "no issuer key to check against" in unpinned.output
+
+
+def test_verify_command_accepts_1edtech_published_vector_and_rejects_it_altered(tmp_path):
+    """1EdTech's signed OB 3.0 test vector (tests/fixtures/1edtech_ob3_signed_vector.SOURCE.md) checks out offline."""
+    from .conftest import FIXTURES
+
+    vector = FIXTURES / "1edtech_ob3_signed_vector.json"
+    method = json.loads(vector.read_text())["proof"]["verificationMethod"]
+    public = "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"
+    args = ["--issuer-key", public, "--trust-key", f"{method}={public}"]
+    runner = CliRunner()
+    ok = runner.invoke(main, ["verify", str(vector), *args])
+    assert ok.exit_code == 0 and "NOT VALID" not in ok.output, ok.output
+    altered = tmp_path / "altered.json"
+    altered.write_text(vector.read_text().replace("Teamwork Badge", "Teamwork Badge!"))
+    bad = runner.invoke(main, ["verify", str(altered), *args])
+    assert bad.exit_code == 1 and "NOT VALID" in bad.output
+    untrusted = runner.invoke(main, ["verify", str(vector), "--any-issuer"])
+    assert untrusted.exit_code == 1 and "NOT VALID" in untrusted.output  # an https key is never fetched

@@ -383,15 +383,29 @@ def issue_cmd(course_dir: Path | None, key_path: Path | None, output_dir: Path |
 @click.option("--issuer-key", default=None,
               help="the public key (z6Mk...) the badge must be signed with (default: public_key in issuer.yml)")
 @click.option("--any-issuer", is_flag=True, help="accept any valid signature (do not require this course's key)")
-def verify_cmd(files: tuple[Path, ...], course_dir: Path | None, issuer_key: str | None, any_issuer: bool) -> None:
+@click.option("--trust-key", "trust", multiple=True, metavar="METHOD=KEY",
+              help="a verification method that is not a did:key (e.g. an https URL) and its public key z6Mk...")
+def verify_cmd(files: tuple[Path, ...], course_dir: Path | None, issuer_key: str | None, any_issuer: bool,
+               trust: tuple[str, ...]) -> None:
     """Check Open Badge files offline: the signature, the issuer's key, the dates and the badge fields.
+
+    Works without internet: the JSON-LD contexts are bundled, and this course's badges name their
+    key as a did:key. Other issuers' keys published at an https address are given with --trust-key.
 
     \b
     Examples:
       ssr-trainer verify issued/amina/badge.json
       ssr-trainer verify badge.json --issuer-key z6Mk...
+      ssr-trainer verify vector.json --any-issuer --trust-key "https://example.edu/issuers/565049#z6Mk...=z6Mk..."
     """
     from .openbadge import verify_file
+
+    trusted = {}
+    for pair in trust:
+        method, sep, key = pair.rpartition("=")
+        if not sep or not method or not key.startswith("z"):
+            raise click.ClickException(f"--trust-key needs METHOD=KEY with a z... public key, got {pair!r}")
+        trusted[method] = key
 
     expected = None
     if not any_issuer:
@@ -401,7 +415,7 @@ def verify_cmd(files: tuple[Path, ...], course_dir: Path | None, issuer_key: str
                                        "in issuer.yml, or use --any-issuer to accept any valid signature")
     rejected = 0
     for path in files:
-        result = verify_file(path, expected_issuer_key=expected)
+        result = verify_file(path, expected_issuer_key=expected, trusted_keys=trusted)
         click.echo(f"{path}: {result.summary()}")
         rejected += not result.ok
     if rejected:
