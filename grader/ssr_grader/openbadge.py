@@ -635,11 +635,11 @@ def _verify_into(
         else:
             if public_key is not None and _raw(public_key) != _raw(expected):
                 reasons.append(
-                    "It was signed by a different key than this course's issuer key "
+                    "It was signed by a different key than the expected issuer key "
                     f"(expected {expected_issuer_key}, signed with {method})."
                 )
             elif public_key is not None:
-                checks.append("It was signed with this course's issuer key.")
+                checks.append("It was signed with the expected issuer key.")
 
     unsecured = {k: v for k, v in credential.items() if k != "proof"}
     processable = False
