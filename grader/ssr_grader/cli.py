@@ -427,7 +427,7 @@ def _configured_public_key(course_dir: Path | None) -> str | None:
 
     try:
         return load_issuer(_course(course_dir)).public_key
-    except IssuerError:
+    except (IssuerError, click.ClickException):  # no course folder here (e.g. a verifier's own install)
         return None
 
 
