@@ -43,6 +43,7 @@ class Item(_Frozen):
     """One question of the form. ``confidence`` becomes a before/now pair per learning objective."""
 
     id: Annotated[str, PydanticField(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]  # part of a variable name
+    label: Annotated[str, PydanticField(min_length=1, max_length=30)]  # short name in lists: "pace"
     kind: Literal["rating", "choice", "confidence", "text"]
     required: bool
     prompt: Text
@@ -80,7 +81,8 @@ class FormField:
 
     var: str
     item: str
-    label: str  # short, for "still missing" lists and reports
+    number: int  # the question's number in the notebook
+    label: str  # short, for "still missing" lists and reports: "Question 4 (pace)"
     prompt: str
     kind: str  # rating, choice or text
     letters: tuple[str, ...]
@@ -100,31 +102,27 @@ class FormField:
         return f"{self.item}_{self.objective}" if self.objective else self.item
 
 
-def _label(item_id: str) -> str:
-    return item_id.replace("_", " ").capitalize()
-
-
 def fields(form: EvaluationForm, objectives: dict[str, str]) -> list[FormField]:
     """Every answer field of the form, in notebook order."""
     out = []
-    for item in form.items:
+    for n, item in enumerate(form.items, 1):
+        label = f"Question {n} ({item.label})"
         if item.kind == "text":
-            out.append(FormField(f"{PREFIX}{item.id}", item.id, _label(item.id), item.prompt, "text", (), (),
-                                 item.required))
+            out.append(FormField(f"{PREFIX}{item.id}", item.id, n, label, item.prompt, "text", (), (), item.required))
         elif item.kind == "choice":
-            out.append(FormField(f"{PREFIX}{item.id}", item.id, _label(item.id), item.prompt, "choice",
+            out.append(FormField(f"{PREFIX}{item.id}", item.id, n, label, item.prompt, "choice",
                                  tuple(o.letter for o in item.options), tuple(o.text for o in item.options),
                                  item.required))
         else:
-            letters = tuple(str(n) for n in range(1, len(item.options) + 1))
+            letters = tuple(str(k) for k in range(1, len(item.options) + 1))
             if item.kind == "rating":
-                out.append(FormField(f"{PREFIX}{item.id}", item.id, _label(item.id), item.prompt, "rating", letters,
+                out.append(FormField(f"{PREFIX}{item.id}", item.id, n, label, item.prompt, "rating", letters,
                                      tuple(item.options), item.required))
                 continue
             for lo, text in objectives.items():
                 for when, words in (("before", "before the course"), ("now", "now")):
-                    out.append(FormField(f"{PREFIX}{item.id}_{when}_{lo.lower()}", item.id,
-                                         f"{_label(item.id)} {lo}, {words}", text, "rating", letters,
+                    out.append(FormField(f"{PREFIX}{item.id}_{when}_{lo.lower()}", item.id, n,
+                                         f"Question {n} ({item.label}, {lo}, {words})", text, "rating", letters,
                                          tuple(item.options), item.required, objective=lo, when=when))
     return out
 
@@ -235,7 +233,7 @@ def ask(name: str):
         return comment(first.var, first.prompt, label=_required(first))
     from .quiz import choose
 
-    controls = [choose(f.var, [f"{t}" for t in f.options], letters=list(f.letters), label=_required(f))
+    controls = [choose(f.var, list(f.options), letters=list(f.letters), label=_required(f), prompt=f.prompt)
                 for f in group]
     if len(controls) == 1:
         return controls[0]
@@ -245,7 +243,7 @@ def ask(name: str):
 
 
 def _required(f: FormField) -> str:
-    return f"{f.label} (required)" if f.required else f"{f.label} (optional)"
+    return f"{f.label[:-1]}, {'required' if f.required else 'optional'})"
 
 
 def show_status():
@@ -255,4 +253,5 @@ def show_status():
     from .evaluation_status import evaluation_status
 
     ev = load_evaluation()
-    return evaluation_status([{"var": f.var, "label": f.label} for f in ev.fields if f.required])
+    return evaluation_status([{"var": f.var, "label": f.label, "letters": list(f.letters)}
+                              for f in ev.fields if f.required])

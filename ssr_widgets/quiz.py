@@ -37,12 +37,15 @@ def quiz_answer_class():
         letters = traitlets.List(traitlets.Unicode(), help="option letters, in order").tag(sync=True)
         options = traitlets.List(traitlets.Unicode(), help="option texts, in the same order").tag(sync=True)
         multiple = traitlets.Bool(False, help="True: several answers may be ticked").tag(sync=True)
+        prompt = traitlets.Unicode("", help="the question, shown in the control and read by screen readers").tag(
+            sync=True
+        )
 
     return QuizAnswer
 
 
 def choose(answer_id: str, options: list[str], *, multiple: bool = False, label: str | None = None,
-           letters: list[str] | None = None):
+           letters: list[str] | None = None, prompt: str = ""):
     """Show the click-to-answer control for one quiz question.
 
     Parameters
@@ -58,6 +61,9 @@ def choose(answer_id: str, options: list[str], *, multiple: bool = False, label:
     letters : list of str, optional
         One character per option, recorded in the answer cell (default A, B, C, ...; the course
         evaluation uses 1-5 for its rating scales).
+    prompt : str, optional
+        The question text, shown inside the control and tied to it for screen readers (the
+        course evaluation uses it; the quiz shows its questions in Markdown).
 
     Returns ``None`` while nbgrader autogrades (``NBGRADER_EXECUTION`` is set).
     """
@@ -73,4 +79,5 @@ def choose(answer_id: str, options: list[str], *, multiple: bool = False, label:
         letters=list(letters),
         options=list(options),
         multiple=multiple,
+        prompt=prompt,
     )

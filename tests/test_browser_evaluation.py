@@ -26,7 +26,9 @@ COMMENT = "More time for the Solenna scenario, please — très utile."
 
 
 def control(page, label: str):
-    return page.locator("fieldset.ssr-quiz-answer", has=page.locator("legend", has_text=f"{label} (required):"))
+    """The radio group of a field, found by its legend: "Question 4 (pace, required): choose one answer"."""
+    legend = f"{label[:-1]}, required): choose one answer"
+    return page.locator("fieldset.ssr-quiz-answer", has=page.locator("legend", has_text=legend))
 
 
 def wait_saved(box, value: str):
@@ -59,6 +61,16 @@ def test_evaluation_clicked_in_jupyterlab_reaches_the_cohort_report(tmp_path):
             box.get_by_label(f"{chosen[f.var]}. {f.options[f.letters.index(chosen[f.var])]}", exact=True).check()
             wait_saved(box, chosen[f.var])
 
+        # A typed answer that is not one of the letters does not count, and the list says why.
+        pace_cell = page.locator(".jp-CodeCell", has_text='eval_pace = ""').first
+        pace_cell.locator(".cm-content").click()
+        page.keyboard.press("End")
+        page.keyboard.press("ArrowLeft")
+        page.keyboard.type("fast")
+        page.wait_for_function("() => document.querySelector('.ssr-evaluation-status').innerText"
+                               ".includes('is not a valid answer')")
+        page.keyboard.press("Escape")  # the keyboard answer below replaces the typed text
+
         # One required answer left: the learner sees which one.
         status.scroll_into_view_if_needed()
         page.wait_for_function("() => document.querySelector('.ssr-evaluation-status').parentElement"
@@ -75,7 +87,7 @@ def test_evaluation_clicked_in_jupyterlab_reaches_the_cohort_report(tmp_path):
         wait_saved(box, "3")
         chosen[pace.var] = "3"
 
-        comment = page.get_by_label("Improve (optional):", exact=False)
+        comment = page.get_by_label("Question 8 (what to improve, optional):", exact=False)
         comment.fill(COMMENT)
         page.locator(".ssr-comment-box", has=comment).get_by_role("button", name="Save comment").click()
         page.locator(".ssr-comment-box", has=comment).locator("xpath=..").and_(

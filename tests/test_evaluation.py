@@ -54,9 +54,10 @@ def test_validation_keeps_good_answers_and_names_bad_ones():
     values, problems = validate_answers(ev, {"eval_pace": "3", "eval_relevance": "7", "eval_recommend": "y",
                                              "eval_improve": "  ", "eval_other": "Good."})
     assert values == {"eval_pace": "3", "eval_recommend": "Y", "eval_other": "Good."}
-    assert problems == ["Relevance: '7' is not one of 1, 2, 3, 4, 5"]
+    assert problems == ["Question 1 (usefulness): '7' is not one of 1, 2, 3, 4, 5"]
     labels = [f.label for f in missing(ev, values)]
-    assert "Relevance" in labels and "Pace" not in labels and "Improve" not in labels  # comments are optional
+    assert "Question 1 (usefulness)" in labels and "Question 4 (pace)" not in labels
+    assert not any("improve" in label for label in labels)  # comments are optional
     assert len(labels) == sum(f.required for f in ev.fields) - 2
 
 
@@ -98,8 +99,10 @@ def test_trainer_reads_complete_incomplete_missing_and_damaged(course):
     assert amina.complete and amina.values["eval_pace"] == answers["eval_pace"] and amina.summary() == \
         "evaluation complete"
     bo = read_evaluation(course, "bo")
-    assert not bo.complete and len(bo.missing) == 9 and "Confidence LO1, now" in bo.missing
-    assert bo.summary().startswith("evaluation incomplete: 9 required answers missing (Confidence LO1, now")
+    assert not bo.complete and len(bo.missing) == 9 and "Question 5 (confidence, LO1, now)" in bo.missing
+    assert bo.summary().startswith("evaluation incomplete: 9 required answers missing or not valid "
+                                   "(Question 5 (confidence, LO1, now); Question 5 (confidence, LO2, now)")
+    assert bo.summary().endswith("; and 4 more)")
     chen = read_evaluation(course, "chen")
     assert not chen.submitted and chen.summary() == "evaluation not submitted"
     dora = read_evaluation(course, "dora")
@@ -121,7 +124,43 @@ def test_summary_counts_confidence_and_anonymous_sorted_comments(course):
     assert sum(s.counts["eval_pace"].values()) == 2
     lo1 = next(row for row in s.confidence if row[0] == "LO1")
     assert lo1 == ("LO1", 1.5, 4.5, 2)
-    assert s.comments["Improve"] == ["Add a map", "Zebra crossing examples"]
+    assert s.comments["Question 8 (what to improve)"] == ["Add a map", "Zebra crossing examples"]
+
+
+def test_an_answer_outside_the_scale_is_named_for_the_trainer(course):
+    answers = complete_evaluation(4)
+    answers["eval_recommend"] = "Yes"  # typed: not the letter Y
+    submit_evaluation(course, "typist", answers)
+    record = read_evaluation(course, "typist")
+    assert not record.complete
+    assert record.summary() == ("evaluation incomplete: 1 required answer missing or not valid "
+                                "(Question 6 (recommend): 'Yes' is not one of Y, M, N)")
+
+
+def test_report_section_without_a_confidence_question(course, tmp_path):
+    """A form without the before/now question (the schema allows it) still gives a report section."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from ssr_grader import evalreport
+    from ssr_grader.report import _png, _write_csv
+
+    form_dir = tmp_path / "content"
+    form_dir.mkdir()
+    shutil.copy(CONTENT_DIR / "course.yml", form_dir / "course.yml")
+    text = (CONTENT_DIR / "evaluation.yml").read_text(encoding="utf-8")
+    start = text.index("  - id: confidence")
+    (form_dir / "evaluation.yml").write_text(text[:start] + text[text.index("  - id: recommend"):], encoding="utf-8")
+    ev = load_evaluation(form_dir)
+    assert not any(f.objective for f in ev.fields)
+    records = [read_evaluation(course, "amina", ev)] if (course.root / "submitted" / "amina").exists() else []
+    original = evalreport.load_evaluation
+    evalreport.load_evaluation = lambda: ev
+    try:
+        page = evalreport.evaluation_section(records, tmp_path, _png, _write_csv)
+    finally:
+        evalreport.load_evaluation = original
+    assert "Course evaluation" in page
 
 
 def test_lms_collector_takes_the_quiz_and_the_evaluation(tmp_path):

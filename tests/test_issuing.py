@@ -54,14 +54,27 @@ def cohort(tmp_path_factory):
     outcomes = grade_cohort(course, workers=1, progress=False)
     assert all(o.graded for o in outcomes)
     key_path = create_key(tmp / "keys" / "issuer-key.json")
+    issuer_yml = course.root / "issuer.yml"
+    issuer_yml.write_text(issuer_yml.read_text().replace("public_key: null",
+                                                        f"public_key: {load_key(key_path).public_multibase}"))
     return course, key_path, tmp
+
+
+@pytest.fixture
+def fresh_registry(cohort):
+    """Each test starts with nothing issued (the registry lives in the course folder)."""
+    course, _, _ = cohort
+    (course.root / "issued.json").unlink(missing_ok=True)
+    yield
+    (course.root / "issued.json").unlink(missing_ok=True)
 
 
 def test_issuing_rule_table(cohort):
     course, _, _ = cohort
     by_id = {st.student: st for st in standings(course)}
     assert {s for s, st in by_id.items() if st.eligible} == {"pass-done"}
-    assert by_id["pass-partial"].missing == ["evaluation incomplete: 1 required answers missing (Pace)"]
+    assert by_id["pass-partial"].missing == [
+        "evaluation incomplete: 1 required answer missing or not valid (Question 4 (pace))"]
     assert by_id["fail-done"].missing == ["quiz below the pass mark (57.7 % < 70 %)"]
     assert by_id["fail-none"].missing == ["quiz below the pass mark (57.7 % < 70 %)", "evaluation not submitted"]
     assert by_id["pass-waiting"].missing == ["quiz waiting for hand-marking of the open question"]
@@ -75,20 +88,21 @@ def test_dry_run_lists_who_is_missing_what_without_a_key(cohort, tmp_path, monke
                                        "--output-dir", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "Would issue to 1 learners (pass-done)" in result.output
-    assert "  pass-partial: evaluation incomplete: 1 required answers missing (Pace)" in result.output
+    assert "  pass-partial: evaluation incomplete: 1 required answer missing or not valid (Question 4 (pace))" in \
+        result.output
     assert not (tmp_path / "out").exists()
     result = CliRunner().invoke(main, ["issue", "--course-dir", str(course.root), "--output-dir", str(tmp_path / "out")])
     assert result.exit_code == 1 and "no-key-here.json" in result.output and "ssr-trainer issuer-key create" in \
         result.output
 
 
-def test_issue_once_then_nothing_twice_and_lost_files_come_back_identical(cohort, tmp_path):
+def test_issue_once_then_nothing_twice_and_lost_files_come_back_identical(cohort, tmp_path, fresh_registry):
     course, key_path, _ = cohort
     out = tmp_path / "issued"
     first = issue_all(course, key_path=key_path, out_dir=out)
     assert first.issued == ["pass-done"] and not first.failed
     pdf, badge = out / "pass-done" / "certificate.pdf", out / "pass-done" / "badge.json"
-    registry = json.loads((out / "issued.json").read_text())
+    registry = json.loads((course.root / "issued.json").read_text())
     cert_id = registry["pass-done"]["certificate_id"]
     text = " ".join(pypdf.PdfReader(pdf).pages[0].extract_text().split())
     assert "Amina Diallo" in text and cert_id in text and "Introduction to Security Sector Reform" in text
@@ -103,26 +117,71 @@ def test_issue_once_then_nothing_twice_and_lost_files_come_back_identical(cohort
     pdf_bytes, badge_bytes = pdf.read_bytes(), badge.read_bytes()
     again = issue_all(course, key_path=key_path, out_dir=out)
     assert again.issued == [] and again.already == ["pass-done"]
-    assert json.loads((out / "issued.json").read_text()) == registry
+    assert json.loads((course.root / "issued.json").read_text()) == registry
     assert badge.read_bytes() == badge_bytes and pdf.read_bytes() == pdf_bytes
 
     badge.unlink()
     repaired = issue_all(course, key_path=key_path, out_dir=out)
     assert repaired.repaired == ["pass-done"] and badge.read_bytes() == badge_bytes
 
+    # Another output folder (e.g. the trainer forgot --output-dir): the same certificate, not a second one.
+    elsewhere = issue_all(course, key_path=key_path, out_dir=tmp_path / "elsewhere")
+    assert elsewhere.repaired == ["pass-done"] and elsewhere.issued == []
+    assert (tmp_path / "elsewhere" / "pass-done" / "badge.json").read_bytes() == badge_bytes
 
-def test_a_damaged_registry_stops_issuing_and_is_kept(cohort, tmp_path):
+
+@pytest.mark.parametrize("damage", ['{"pass-done": {', '{"pass-done": {"certificate_id": "SSR-1"}}', "[]"])
+def test_a_damaged_registry_stops_issuing_and_is_kept(cohort, tmp_path, fresh_registry, damage):
     course, key_path, _ = cohort
     out = tmp_path / "issued"
-    out.mkdir()
-    (out / "issued.json").write_text('{"pass-done": {')
+    (course.root / "issued.json").write_text(damage)
     with pytest.raises(IssuerError, match=r"issued\.json is damaged"):
         issue_all(course, key_path=key_path, out_dir=out)
-    assert (out / "issued.json").read_text() == '{"pass-done": {'
+    assert (course.root / "issued.json").read_text() == damage
     assert not (out / "pass-done").exists()
 
 
-def test_verify_command_accepts_the_issued_badge_and_rejects_changes_and_other_keys(cohort, tmp_path):
+def test_issuing_needs_the_matching_public_key_in_issuer_yml(cohort, tmp_path, fresh_registry):
+    course, _, _ = cohort
+    other = create_key(tmp_path / "other.json")
+    with pytest.raises(IssuerError, match=r"is not the one in issuer\.yml"):
+        issue_all(course, key_path=other, out_dir=tmp_path / "out")
+    assert not (tmp_path / "out").exists() and not (course.root / "issued.json").exists()
+
+
+def test_reissue_after_a_name_correction_and_notes_for_the_trainer(cohort, tmp_path, fresh_registry):
+    from nbgrader.api import Gradebook
+
+    course, key_path, _ = cohort
+    out = tmp_path / "issued"
+    first = json.loads(json.dumps(issue_all(course, key_path=key_path, out_dir=out).issued))
+    old = json.loads((course.root / "issued.json").read_text())["pass-done"]
+    api = course.api()
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+        gb.update_or_create_student("pass-done", first_name="Aminata", last_name="Diallo")
+    try:
+        noted = issue_all(course, key_path=key_path, out_dir=out)
+        assert noted.already == first and any("--reissue pass-done" in n for n in noted.notes)
+        again = issue_all(course, key_path=key_path, out_dir=out, reissue=("pass-done",))
+        new = json.loads((course.root / "issued.json").read_text())["pass-done"]
+        assert again.issued == ["pass-done"] and new["name"] == "Aminata Diallo"
+        assert new["replaces"] == old["certificate_id"] and new["certificate_id"] != old["certificate_id"]
+        with pytest.raises(IssuerError, match="nothing was issued yet to fail-done"):
+            issue_all(course, key_path=key_path, out_dir=out, reissue=("fail-done",))
+    finally:
+        with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+            gb.update_or_create_student("pass-done", first_name="Amina", last_name="Diallo")
+
+
+def test_a_name_the_certificate_cannot_print_is_reported_before_issuing(cohort):
+    from ssr_grader.certificate import printable_problem
+
+    assert printable_problem("Amina Diallo") is None and printable_problem("Zoë Ñúñez") is None
+    assert "right to left" in printable_problem("محمد عبد الله")
+    assert "cannot print" in printable_problem("王小明")
+
+
+def test_verify_command_accepts_the_issued_badge_and_rejects_changes_and_other_keys(cohort, tmp_path, fresh_registry):
     course, key_path, _ = cohort
     out = tmp_path / "issued"
     issue_all(course, key_path=key_path, out_dir=out)
@@ -131,6 +190,10 @@ def test_verify_command_accepts_the_issued_badge_and_rejects_changes_and_other_k
     runner = CliRunner()
     ok = runner.invoke(main, ["verify", str(badge), "--issuer-key", public])
     assert ok.exit_code == 0 and "VALID" in ok.output and "NOT VALID" not in ok.output
+    cert_id = json.loads((course.root / "issued.json").read_text())["pass-done"]["certificate_id"]
+    assert f"Certificate ID printed on the matching PDF: {cert_id}" in ok.output
+    pinned = runner.invoke(main, ["verify", str(badge), "--course-dir", str(course.root)])  # public_key in issuer.yml
+    assert pinned.exit_code == 0, pinned.output
 
     changed = tmp_path / "changed.json"
     changed.write_text(badge.read_text().replace("Amina", "Amira"))
@@ -141,7 +204,7 @@ def test_verify_command_accepts_the_issued_badge_and_rejects_changes_and_other_k
     wrong = runner.invoke(main, ["verify", str(badge), "--issuer-key", load_key(other).public_multibase])
     assert wrong.exit_code == 1 and "NOT VALID" in wrong.output
 
-    unpinned = runner.invoke(main, ["verify", str(badge), "--course-dir", str(course.root)])
+    unpinned = runner.invoke(main, ["verify", str(badge), "--course-dir", str(tmp_path / "no-course-here")])
     assert unpinned.exit_code == 1 and "no issuer key to check against" in unpinned.output
 
 

@@ -110,6 +110,11 @@ class QuizSettings(_Frozen):
         return f"{self.assignment}.ipynb"
 
     @property
+    def pass_percent(self) -> int:
+        """The pass mark as a whole percentage, as learners and trainers read it (70)."""
+        return round(self.pass_mark * 100)
+
+    @property
     def total_points(self) -> int:
         return len(self.items) * self.points_per_item + self.open_question.points
 

@@ -60,11 +60,24 @@ def _init_worker(root: str, exchange: str | None) -> None:
 
 
 def _grade_in_worker(student: str) -> Outcome:
+    """Grade one learner; retry what can fail for reasons outside the submission.
+
+    Two workers share one SQLite gradebook ("database is locked"), and two kernels starting at
+    the same moment can pick the same free port, so the kernel dies at start. Either is retried;
+    a submission that fails the same way again is reported.
+    """
     assert _worker_course is not None
-    for attempt in range(3):
+    if (rejected := precheck(_worker_course, student)) is not None:
+        return rejected  # the file itself is the problem: retrying cannot help
+    other_failures = 0
+    for attempt in range(4):
         outcome = grade_one(_worker_course, student)
-        if outcome.graded or "database is locked" not in outcome.message:
+        if outcome.graded:
             return outcome
+        if "database is locked" not in outcome.message:
+            other_failures += 1
+            if other_failures > 1:
+                return outcome
         time.sleep(0.5 * (attempt + 1))
     return outcome
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .files import atomic_write_bytes
 
-__all__ = ["DEFAULT_STATEMENT", "format_date", "render_certificate"]
+__all__ = ["DEFAULT_STATEMENT", "format_date", "printable_problem", "render_certificate"]
 
 DEFAULT_STATEMENT = "by passing the end-of-course quiz and completing the course evaluation"
 
@@ -141,10 +141,25 @@ def _check_glyphs(pdf, texts: dict[str, str]) -> None:
         pdf.set_font("DejaVu", style, 12)
         cmaps.append(pdf.current_font.cmap)
     for what, text in texts.items():
+        # Right-to-left scripts need shaping and reordering that this layout does not do: the letters would
+        # print unjoined and backwards, so refuse rather than print a wrong name.
+        rtl = sorted({ch for ch in text if unicodedata.bidirectional(ch) in ("R", "AL")})
+        if rtl:
+            raise ValueError(f"{what} is written right to left (e.g. Arabic or Hebrew letters), which the certificate "
+                             "cannot lay out correctly yet; put the name in Latin letters in the roster")
         missing = sorted({ch for ch in text if any(ord(ch) not in cmap for cmap in cmaps)})
         if missing:
             shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing)
             raise ValueError(f"{what} contains characters the certificate font (DejaVu Sans) cannot print: {shown}")
+
+
+def printable_problem(text: str, what: str = "the name") -> str | None:
+    """Why ``text`` cannot be printed on a certificate, or None: lets a dry run warn before issuing."""
+    try:
+        _check_glyphs(_new_document(), {what: unicodedata.normalize("NFC", text)})
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def _qr_png(url: str) -> tuple[bytes, int]:

@@ -71,7 +71,7 @@ def build_quiz_cmd(course_dir: Path | None, learner_copy: Path | None, replace_g
     except (BuildError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Quiz built: {len(course.quiz.items)} questions + 1 open question, "
-               f"{course.quiz.total_points} points, pass mark {round(course.quiz.pass_mark * 100)} %.")
+               f"{course.quiz.total_points} points, pass mark {course.quiz.pass_percent} %.")
     click.echo(f"Released notebook: {released}")
     if learner_copy:
         click.echo(f"Learner copy: {learner_copy}")
@@ -133,7 +133,7 @@ def grade_cmd(course_dir: Path | None, workers: int | None, force: bool, quiet: 
     failed = [o for o in outcomes if not o.graded]
     passed = [o for o in graded if o.score is not None and o.max_score and o.score / o.max_score >= course.quiz.pass_mark]
     click.echo(f"Graded {len(graded)} of {len(outcomes)} learners; {len(passed)} at or above the pass mark "
-               f"({round(course.quiz.pass_mark * 100)} %) before hand-marking.")
+               f"({course.quiz.pass_percent} %) before hand-marking.")
     for o in graded:
         for note in o.notes:
             click.echo(f"  note for {o.student}: {note}")
@@ -148,11 +148,11 @@ def grade_cmd(course_dir: Path | None, workers: int | None, force: bool, quiet: 
 
 @main.command("export")
 @course_dir_option
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("grades.csv"),
-              show_default=True, help="the CSV file to write")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="the CSV file to write (default: grades.csv in the course folder, where git ignores it)")
 @click.option("--nbgrader-output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="where to write nbgrader's own export (default: <output>-nbgrader.csv)")
-def export_cmd(course_dir: Path | None, output: Path, nbgrader_output: Path | None) -> None:
+def export_cmd(course_dir: Path | None, output: Path | None, nbgrader_output: Path | None) -> None:
     """Write the grades CSV for an LMS gradebook (id, names, email, score, percent, passed),
     and nbgrader's own export (its full table, as  nbgrader export  writes it).
 
@@ -163,6 +163,7 @@ def export_cmd(course_dir: Path | None, output: Path, nbgrader_output: Path | No
     from .export import write_grades_csv, write_nbgrader_export
 
     course = _course(course_dir)
+    output = output or course.root / "grades.csv"
     rows = write_grades_csv(course, output)
     nbgrader_output = nbgrader_output or output.with_name(f"{output.stem}-nbgrader.csv")
     write_nbgrader_export(course, nbgrader_output)
@@ -172,14 +173,14 @@ def export_cmd(course_dir: Path | None, output: Path, nbgrader_output: Path | No
     click.echo(f"Wrote {nbgrader_output}: nbgrader's own export.")
     if waiting:
         click.echo(f"Still to mark by hand ({len(waiting)}): {', '.join(waiting)} — their scores may rise.")
-    click.echo(f"Next: send feedback:  cd {course.root} && nbgrader generate_feedback {course.quiz.assignment}")
+    click.echo("Next: the cohort report:  ssr-trainer report")
 
 
 @main.command("report")
 @course_dir_option
-@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("report"),
-              show_default=True, help="folder for report.html and its CSV figures")
-def report_cmd(course_dir: Path | None, output_dir: Path) -> None:
+@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="folder for report.html and its CSV figures (default: report/ in the course folder)")
+def report_cmd(course_dir: Path | None, output_dir: Path | None) -> None:
     """Write the cohort report: score distribution, mastery per objective, item analysis (HTML + CSV).
 
     \b
@@ -190,11 +191,11 @@ def report_cmd(course_dir: Path | None, output_dir: Path) -> None:
 
     course = _course(course_dir)
     try:
-        path = write_report(course, output_dir)
-    except ValueError as exc:
+        path = write_report(course, output_dir or course.root / "report")
+    except ValueError as exc:  # includes ContentError (a broken evaluation.yml)
         raise click.ClickException(str(exc)) from None
     click.echo(f"Report written: {path} (figures as CSV beside it).")
-    click.echo("Next: export grades for the LMS:  ssr-trainer export --output grades.csv")
+    click.echo("Next: certificates and badges:  ssr-trainer issue --dry-run")
 
 
 @main.command("release")
@@ -282,7 +283,7 @@ def feedback_cmd(course_dir: Path | None, release_to_exchange: bool) -> None:
     click.echo(f"Feedback written for {len(graded) - len(failed)} learners in {course.root / 'feedback'}.")
     if failed:
         click.echo(f"No feedback for: {', '.join(failed)}")
-    click.echo("Next: export grades:  ssr-trainer export --output grades.csv")
+    click.echo("Next: export grades:  ssr-trainer export")
 
 
 
@@ -337,7 +338,10 @@ def issuer_key_show_cmd(key_path: Path | None) -> None:
 @click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="where certificates and badges go (default: <course dir>/issued)")
 @click.option("--dry-run", is_flag=True, help="only list who qualifies and who is missing what")
-def issue_cmd(course_dir: Path | None, key_path: Path | None, output_dir: Path | None, dry_run: bool) -> None:
+@click.option("--reissue", multiple=True, metavar="ID",
+              help="make this learner's certificate again with the current roster name and a new id")
+def issue_cmd(course_dir: Path | None, key_path: Path | None, output_dir: Path | None, dry_run: bool,
+              reissue: tuple[str, ...]) -> None:
     """Issue a certificate (PDF) and an Open Badge (signed JSON) to each learner who qualifies.
 
     A learner qualifies when the quiz score is final and at or above the pass mark AND the course
@@ -350,12 +354,13 @@ def issue_cmd(course_dir: Path | None, key_path: Path | None, output_dir: Path |
       ssr-trainer issue
     """
     from .issuer_key import IssuerKeyError
-    from .issuing import IssuerError, issue_all
+    from .issuing import IssuerError, issue_all, load_issuer, registry_path
 
     course = _course(course_dir)
     try:
-        report = issue_all(course, key_path=key_path, out_dir=output_dir, dry_run=dry_run)
-    except (IssuerError, IssuerKeyError) as exc:
+        report = issue_all(course, key_path=key_path, out_dir=output_dir, dry_run=dry_run, reissue=reissue)
+        issuer_name = load_issuer(course).name
+    except (IssuerError, IssuerKeyError, ContentError) as exc:
         raise click.ClickException(str(exc)) from None
     if dry_run:
         click.echo(f"Would issue to {len(report.pending)} learners"
@@ -369,10 +374,17 @@ def issue_cmd(course_dir: Path | None, key_path: Path | None, output_dir: Path |
         click.echo(f"Not yet qualified ({len(report.not_eligible)}):")
         for st in report.not_eligible:
             click.echo(f"  {st.student}: {'; '.join(st.missing)}")
+    for note in report.notes:
+        click.echo(f"Note: {note}")
     for student, message in report.failed:
         click.echo(f"  could not issue to {student}: {message}")
-    click.echo("Next: send each learner the two files in their folder (certificate.pdf, badge.json). "
-               "Anyone can check a badge with:  ssr-trainer verify badge.json")
+    click.echo(f"Issuer named on certificates and badges: {issuer_name} (from issuer.yml).")
+    if dry_run:
+        click.echo("Next: issue them:  ssr-trainer issue")
+    else:
+        click.echo(f"Record of what was issued: {registry_path(course)} (keep it, and back it up).")
+        click.echo("Next: send each learner the two files in their folder (certificate.pdf, badge.json). "
+                   "Anyone can check a badge with:  ssr-trainer verify badge.json")
     if report.failed:
         sys.exit(1)
 
@@ -417,9 +429,25 @@ def verify_cmd(files: tuple[Path, ...], course_dir: Path | None, issuer_key: str
     for path in files:
         result = verify_file(path, expected_issuer_key=expected, trusted_keys=trusted)
         click.echo(f"{path}: {result.summary()}")
+        if result.ok and (printed := _printed_certificate_id(path)):
+            click.echo(f"  Certificate ID printed on the matching PDF: {printed}")
         rejected += not result.ok
     if rejected:
         sys.exit(1)
+
+
+def _printed_certificate_id(path: Path) -> str | None:
+    """The short id on this course's certificate PDF, which is the start of the badge's urn:uuid."""
+    import json
+    import uuid
+
+    from .issuing import certificate_id
+
+    try:
+        value = json.loads(path.read_text(encoding="utf-8")).get("id", "")
+        return certificate_id(uuid.UUID(value.removeprefix("urn:uuid:"))) if value.startswith("urn:uuid:") else None
+    except (ValueError, AttributeError):
+        return None
 
 
 def _configured_public_key(course_dir: Path | None) -> str | None:

@@ -26,7 +26,14 @@ def _answer_cell(var: str) -> nbformat.NotebookNode:
 
 def build_evaluation_notebook(evaluation: Evaluation) -> nbformat.NotebookNode:
     form = evaluation.form
-    n_required = sum(f.required for f in evaluation.fields)
+    required_items = [i for i in form.items if i.required]
+    n_answers = sum(f.required for f in evaluation.fields)
+    pairs = [i for i in form.items if i.kind == "confidence"]
+    pair_note = ""
+    if pairs:
+        n = next(f.number for f in evaluation.fields if f.item == pairs[0].id)
+        pair_note = (f" Question {n} has two answers for each of the {len(evaluation.objectives)} learning "
+                     f"objectives, so there are {n_answers} required answers in all.")
     cells = [
         new_markdown_cell(
             f"# {form.title}\n\n{form.intro}\n\nIt takes about {form.minutes} minutes.\n\n"
@@ -34,42 +41,41 @@ def build_evaluation_notebook(evaluation: Evaluation) -> nbformat.NotebookNode:
             "- First run all cells: menu **Run → Run All Cells**. The answer buttons appear after this step.\n"
             "- Click your answer. Each click is saved in this notebook at once.\n"
             "- For a comment, type it in the box and press **Save comment**.\n"
-            f"- Questions marked **(required)** need an answer ({n_required} answers in all). "
-            "You get your certificate only when the quiz is passed *and* this evaluation is complete.\n"
+            f"- {len(required_items)} questions are marked **(required)**.{pair_note} "
+            "You get your certificate only when you pass the quiz *and* answer every required question.\n"
             "- The list at the end shows what is still missing.\n"
             "- If you cannot click, type the number or letter of your answer between the quotes "
-            'in the cell under the question, for example `eval_pace = "3"`.\n'
-            "- Submit this notebook together with your quiz, in the same way.",
+            'in the cell under the question. For example, for "3" the cell reads `eval_pace = "3"`.\n'
+            "- When you have finished, save the notebook (**File → Save**) to be safe. "
+            "Then submit it together with your quiz, in the same way.",
             metadata=_FIXED,
         ),
         new_code_cell("from ssr_widgets.evaluation import ask, show_status", metadata=_FIXED),
     ]
-    number = 0
-    seen_confidence = False
     groups: dict[str, list] = {}
     for f in evaluation.fields:
         groups.setdefault(f.group, []).append(f)
+    introduced: set[str] = set()
     for group, group_fields in groups.items():
         first = group_fields[0]
+        need = "required" if first.required else "optional"
         if first.objective:
-            if not seen_confidence:
-                number += 1
-                seen_confidence = True
-                scale = ", ".join(f"{letter} = {text}" for letter, text in first.choices)
+            if first.item not in introduced:
+                introduced.add(first.item)
                 item = next(i for i in form.items if i.id == first.item)
+                scale = ", ".join(f"{letter} = {text}" for letter, text in first.choices)
                 cells.append(new_markdown_cell(
-                    f"## {number}. Your confidence, learning objective by learning objective\n\n{item.prompt}\n\n"
-                    f"For each objective, give two answers: **before** the course and **now**. Scale: {scale}.",
+                    f"## Question {first.number}: your confidence, objective by objective ({need})\n\n"
+                    f"{item.prompt}\n\nScale: {scale}.",
                     metadata=_FIXED,
                 ))
             cells.append(new_markdown_cell(f"**{first.objective}.** {first.prompt}", metadata=_FIXED))
         else:
-            number += 1
-            need = "required" if first.required else "optional"
             options = ""
             if first.options:
                 options = "\n\n" + "\n".join(f"- **{letter}** = {text}" for letter, text in first.choices)
-            cells.append(new_markdown_cell(f"## {number}. {first.prompt} ({need}){options}", metadata=_FIXED))
+            cells.append(new_markdown_cell(f"## Question {first.number} ({need})\n\n{first.prompt}{options}",
+                                           metadata=_FIXED))
         cells.append(new_code_cell(f'ask("{group}")', metadata=_FIXED))
         cells.extend(_answer_cell(f.var) for f in group_fields)
     cells += [

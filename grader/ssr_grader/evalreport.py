@@ -34,13 +34,15 @@ def summarise(evaluation: Evaluation, records: list[EvaluationRecord]) -> Evalua
     counts = {f.var: Counter(r.values[f.var] for r in submitted if f.var in r.values)
               for f in evaluation.fields if f.kind != "text" and not f.objective}
     confidence = []
-    for lo in evaluation.objectives:
-        pair = [f for f in evaluation.fields if f.objective == lo]
-        before = next(f.var for f in pair if f.when == "before")
-        now = next(f.var for f in pair if f.when == "now")
-        both = [(int(r.values[before]), int(r.values[now])) for r in submitted if before in r.values and now in r.values]
-        confidence.append((lo, mean(b for b, _ in both) if both else None, mean(n for _, n in both) if both else None,
-                           len(both)))
+    paired_items = [i.id for i in evaluation.form.items if i.kind == "confidence"]
+    for item_id in paired_items:
+        for lo in evaluation.objectives:
+            pair = {f.when: f.var for f in evaluation.fields if f.item == item_id and f.objective == lo}
+            both = [(int(r.values[pair["before"]]), int(r.values[pair["now"]])) for r in submitted
+                    if pair["before"] in r.values and pair["now"] in r.values]
+            name = lo if len(paired_items) == 1 else f"{item_id} {lo}"
+            confidence.append((name, mean(b for b, _ in both) if both else None,
+                               mean(n for _, n in both) if both else None, len(both)))
     comments = {f.label: sorted(r.values[f.var] for r in submitted if f.var in r.values)
                 for f in evaluation.fields if f.kind == "text"}
     return EvaluationSummary(len(submitted), sum(r.complete for r in records), counts, confidence, comments)
@@ -75,28 +77,35 @@ def evaluation_section(records: list[EvaluationRecord], out_dir: Path, png, writ
     items_png = png(fig)
     plt.close(fig)
 
-    write_csv(out_dir / "evaluation_confidence.csv", ["objective", "text", "mean_before", "mean_now", "change",
-                                                        "learners"],
-              [[lo, evaluation.objectives[lo], _r(b), _r(n), _r(None if b is None else n - b), k]
-               for lo, b, n, k in s.confidence])
-    fig, ax = plt.subplots(figsize=(6.5, 3))
-    los = [lo for lo, *_ in s.confidence]
-    x = range(len(los))
-    ax.bar([i - 0.2 for i in x], [b or 0 for _, b, _, _ in s.confidence], width=0.4, label="Before the course",
-           color="#c9c9c9", edgecolor="black", hatch="//")
-    ax.bar([i + 0.2 for i in x], [n or 0 for _, _, n, _ in s.confidence], width=0.4, label="Now", color="#5b7fa6",
-           edgecolor="black")
-    ax.set_xticks(list(x), los)
-    ax.set_ylim(0, len(next(f for f in evaluation.fields if f.objective).letters))
-    ax.set_ylabel("Mean confidence (1-5)")
-    ax.legend(fontsize=8)
-    conf_png = png(fig)
-    plt.close(fig)
+    conf_html = "<p>This evaluation form has no before/now confidence question.</p>"
+    if s.confidence:
+        write_csv(out_dir / "evaluation_confidence.csv", ["objective", "text", "mean_before", "mean_now", "change",
+                                                            "learners"],
+                  [[lo, evaluation.objectives.get(lo.split()[-1], ""), _r(b), _r(n),
+                    _r(None if b is None or n is None else n - b), k] for lo, b, n, k in s.confidence])
+        scale_top = max(len(f.letters) for f in evaluation.fields if f.objective)
+        fig, ax = plt.subplots(figsize=(6.5, 3))
+        los = [lo for lo, *_ in s.confidence]
+        x = range(len(los))
+        ax.bar([i - 0.2 for i in x], [b or 0 for _, b, _, _ in s.confidence], width=0.4, label="Before the course",
+               color="#c9c9c9", edgecolor="black", hatch="//")
+        ax.bar([i + 0.2 for i in x], [n or 0 for _, _, n, _ in s.confidence], width=0.4, label="Now",
+               color="#5b7fa6", edgecolor="black")
+        ax.set_xticks(list(x), los, fontsize=7)
+        ax.set_ylim(0, scale_top)
+        ax.set_ylabel(f"Mean confidence (1-{scale_top})")
+        ax.legend(fontsize=8)
+        conf_png = png(fig)
+        plt.close(fig)
+        conf_rows = "".join(f"<tr><td>{esc(lo)}</td><td>{_r(b)}</td><td>{_r(n)}</td><td>{k}</td></tr>"
+                            for lo, b, n, k in s.confidence)
+        conf_html = f"""<img alt="Paired bar chart: mean confidence before the course (hatched grey) and now (plain blue),
+ per objective" src="data:image/png;base64,{conf_png}">
+<table><thead><tr><th>Objective</th><th>Mean before</th><th>Mean now</th><th>Learners</th></tr></thead>
+<tbody>{conf_rows}</tbody></table>"""
 
     write_csv(out_dir / "evaluation_comments.csv", ["question", "comment"],
               [[label, c] for label, cs in s.comments.items() for c in cs])
-    conf_rows = "".join(f"<tr><td>{esc(lo)}</td><td>{_r(b)}</td><td>{_r(n)}</td><td>{k}</td></tr>"
-                        for lo, b, n, k in s.confidence)
     comment_html = "".join(
         f"<h3>{esc(label)}</h3>" + ("<ul>" + "".join(f"<li>{esc(c)}</li>" for c in cs) + "</ul>" if cs
                                      else "<p>No comments.</p>")
@@ -108,10 +117,7 @@ Figures as CSV: evaluation_items.csv, evaluation_confidence.csv, evaluation_comm
 <img alt="Bar charts: how many learners gave each answer, one chart per evaluation question"
  src="data:image/png;base64,{items_png}">
 <h3>Confidence per learning objective, before the course and now</h3>
-<img alt="Paired bar chart: mean confidence before the course (hatched grey) and now (plain blue), per objective"
- src="data:image/png;base64,{conf_png}">
-<table><thead><tr><th>Objective</th><th>Mean before</th><th>Mean now</th><th>Learners</th></tr></thead>
-<tbody>{conf_rows}</tbody></table>
+{conf_html}
 <h2>Comments (without names, in alphabetical order)</h2>{comment_html}"""
 
 

@@ -8,14 +8,13 @@ form: a certificate needs every required answer.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from ssr_widgets.evaluation import EVALUATION_NOTEBOOK, Evaluation, load_evaluation, missing, read_answers, validate_answers
 
 from .course import Course
-from .grading import check_submission_file
+from .grading import read_notebook_file, submitted_students
 
 __all__ = ["EvaluationRecord", "read_all", "read_evaluation"]
 
@@ -38,8 +37,12 @@ class EvaluationRecord:
             return self.problems[0] if self.problems else "evaluation not submitted"
         if not self.missing:
             return "evaluation complete"
-        shown = ", ".join(self.missing[:5]) + (f" and {len(self.missing) - 5} more" if len(self.missing) > 5 else "")
-        return f"evaluation incomplete: {len(self.missing)} required answers missing ({shown})"
+        # an answer outside its scale is missing too; say why, so the learner can correct it
+        why = {p.split(":", 1)[0]: p for p in self.problems}
+        items = [why.get(label, label) for label in self.missing]
+        shown = "; ".join(items[:5]) + (f"; and {len(items) - 5} more" if len(items) > 5 else "")
+        n = len(items)
+        return f"evaluation incomplete: {n} required answer{'s' if n != 1 else ''} missing or not valid ({shown})"
 
 
 def evaluation_path(course: Course, student: str) -> Path:
@@ -53,22 +56,17 @@ def read_evaluation(course: Course, student: str, evaluation: Evaluation | None 
     path = evaluation_path(course, student)
     if not path.exists():
         return EvaluationRecord(student, False, {}, required, ("evaluation not submitted",))
-    problem = check_submission_file(path)
+    nb, problem = read_notebook_file(path)
     if problem:
         return EvaluationRecord(student, False, {}, required, (f"evaluation file: {problem}",))
-    nb = json.loads(path.read_text(encoding="utf-8"))
     values, problems = validate_answers(evaluation, read_answers(nb))
     return EvaluationRecord(student, True, values, tuple(f.label for f in missing(evaluation, values)),
                             tuple(problems))
-
-
-def submitted_evaluations(course: Course) -> list[str]:
-    base = course.root / "submitted"
-    return sorted(p.name for p in base.iterdir() if evaluation_path(course, p.name).exists()) if base.is_dir() else []
 
 
 def read_all(course: Course, students: list[str] | None = None) -> dict[str, EvaluationRecord]:
     """Every learner's evaluation record (default: everyone who submitted one)."""
     evaluation = load_evaluation()
     return {s: read_evaluation(course, s, evaluation)
-            for s in (students if students is not None else submitted_evaluations(course))}
+            for s in (students if students is not None else submitted_students(course))
+            if students is not None or evaluation_path(course, s).exists()}

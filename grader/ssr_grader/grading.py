@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .course import Course
 
-__all__ = ["Outcome", "autograde_all", "check_submission_file", "grade_one", "precheck", "scores"]
+__all__ = ["Outcome", "autograde_all", "check_submission_file", "grade_one", "precheck", "read_notebook_file",
+           "scores", "submitted_students"]
 
 
 @dataclass(frozen=True)
@@ -27,21 +28,27 @@ class Outcome:
     notes: tuple[str, ...] = ()
 
 
-def check_submission_file(path: Path) -> str | None:
-    """A plain-language problem with a submitted notebook file, or None if it can be graded."""
+def read_notebook_file(path: Path) -> tuple[dict | None, str | None]:
+    """``(notebook JSON, None)``, or ``(None, a plain-language problem)`` when it cannot be used."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return f"the file could not be read ({exc.strerror})"
+        return None, f"the file could not be read ({exc.strerror})"
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        return "the file is not a notebook (it is not text)"
+        return None, "the file is not a notebook (it is not text)"
     except json.JSONDecodeError as exc:
-        return f"the notebook file is damaged (not valid JSON at line {exc.lineno}); ask the learner to upload it again"
+        return None, (f"the notebook file is damaged (not valid JSON at line {exc.lineno}); "
+                      "ask the learner to upload it again")
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
-        return "the file is not a Jupyter notebook (no cells)"
-    return None
+        return None, "the file is not a Jupyter notebook (no cells)"
+    return data, None
+
+
+def check_submission_file(path: Path) -> str | None:
+    """A plain-language problem with a submitted notebook file, or None if it can be graded."""
+    return read_notebook_file(path)[1]
 
 
 def submitted_students(course: Course) -> list[str]:

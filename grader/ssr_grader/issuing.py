@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import string
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -22,14 +23,14 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ssr_widgets.loader import describe_errors
 
 from .course import Course
 from .evaluations import EvaluationRecord, read_all
 from .export import grade_rows
-from .files import atomic_write_bytes, atomic_write_text
+from .files import atomic_write_text
 
 __all__ = ["IssueReport", "IssuerSettings", "Standing", "issue_all", "load_issuer", "standings"]
 
@@ -61,6 +62,19 @@ class IssuerSettings(_Strict):
     public_key: Annotated[str, Field(pattern=r"^z[1-9A-HJ-NP-Za-km-z]+$")] | None = None
     achievement: AchievementSettings
 
+    @model_validator(mode="after")
+    def _known_placeholders(self) -> IssuerSettings:
+        for name, text, allowed in (("verify_url", self.verify_url, {"id"}),
+                                    ("achievement.criteria", self.achievement.criteria, {"pass_mark"})):
+            try:
+                used = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+            except ValueError as exc:
+                raise ValueError(f"{name}: {exc} (write {{{{ and }}}} for a literal brace)") from None
+            if used - allowed:
+                raise ValueError(f"{name} uses {', '.join(sorted(used - allowed))}; only "
+                                 f"{', '.join('{' + a + '}' for a in sorted(allowed))} can be filled in")
+        return self
+
 
 def load_issuer(course: Course) -> IssuerSettings:
     path = course.root / ISSUER_FILE
@@ -89,6 +103,7 @@ class Standing:
     quiz_passed: bool
     quiz_status: str
     evaluation: EvaluationRecord
+    name_problem: str | None = None  # why the certificate cannot print the name, if it cannot
 
     @property
     def name(self) -> str:
@@ -102,6 +117,8 @@ class Standing:
             out.append(self.evaluation.summary())
         if not self.name:
             out.append("no name in the roster (run ssr-trainer roster with first and last names)")
+        elif self.name_problem:
+            out.append(f"the certificate cannot print the name: {self.name_problem}")
         return out
 
     @property
@@ -111,11 +128,13 @@ class Standing:
 
 def standings(course: Course) -> list[Standing]:
     """Every learner in the gradebook with their quiz and evaluation status."""
+    from .certificate import printable_problem
+
     rows = grade_rows(course)
     evaluations = read_all(course, [r.id for r in rows])
+    pass_mark = course.quiz.pass_percent
     out = []
     for r in rows:
-        pass_mark = round(course.quiz.pass_mark * 100)
         if r.score is None:
             passed, status = False, "quiz not submitted or not graded yet"
         elif r.needs_hand_marking:
@@ -124,44 +143,64 @@ def standings(course: Course) -> list[Standing]:
             passed, status = True, f"quiz passed ({r.percent:g} %)"
         else:
             passed, status = False, f"quiz below the pass mark ({r.percent:g} % < {pass_mark} %)"
-        out.append(Standing(r.id, r.first_name, r.last_name, r.email, r.percent, passed, status, evaluations[r.id]))
+        name = " ".join(p for p in (r.first_name, r.last_name) if p)
+        out.append(Standing(r.id, r.first_name, r.last_name, r.email, r.percent, passed, status, evaluations[r.id],
+                            printable_problem(name) if name else None))
     return out
 
 
 # ---------------------------------------------------------------------------------- issuing
-def stable_uuid(course: Course, issuer: IssuerSettings, student: str) -> uuid.UUID:
-    """The same learner in the same course always gets the same id, even if the registry is lost."""
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"{issuer.achievement.id}#{course.quiz.assignment}/{student}")
+class RegistryEntry(_Strict):
+    """What was issued to one learner: enough to make the same files again, byte for byte."""
+
+    certificate_id: Annotated[str, Field(pattern=r"^SSR-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$")]
+    credential_id: Annotated[str, Field(pattern=r"^urn:uuid:[0-9a-f-]{36}$")]
+    issued_at: datetime
+    name: Annotated[str, Field(min_length=1)]
+    email: str | None
+    percent: float
+    salt: Annotated[str, Field(min_length=8)]
+    replaces: str | None = None  # the certificate id of an earlier, re-issued certificate
+
+
+def stable_uuid(course: Course, issuer: IssuerSettings, key_did: str, student: str) -> uuid.UUID:
+    """The same learner, course and issuer key always give the same id, even if the registry is lost.
+
+    The issuer's key is part of it, so two training centres using the same roster ids never
+    issue the same id.
+    """
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"{key_did}|{issuer.achievement.id}#{course.quiz.assignment}/{student}")
 
 
 def certificate_id(u: uuid.UUID) -> str:
-    """A short id a person can read out or type: ``SSR-3F2A-9C41-07BD``."""
+    """A short id a person can read out or type: ``SSR-3F2A-9C41-07BD`` (the start of the badge's urn:uuid)."""
     h = u.hex.upper()
     return f"SSR-{h[:4]}-{h[4:8]}-{h[8:12]}"
 
 
-@dataclass
-class IssueReport:
-    pending: list[str] = field(default_factory=list)  # qualified, to issue (or, in a dry run, would issue)
-    issued: list[str] = field(default_factory=list)
-    already: list[str] = field(default_factory=list)
-    repaired: list[str] = field(default_factory=list)
-    not_eligible: list[Standing] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    out_dir: Path | None = None
+def registry_path(course: Course) -> Path:
+    """The record of what was issued. It lives in the course folder whatever ``--output-dir`` is used."""
+    return course.root / REGISTRY
 
 
-def _read_registry(path: Path) -> dict:
+def read_registry(course: Course) -> dict[str, RegistryEntry]:
+    path = registry_path(course)
     if not path.exists():
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise IssuerError(f"{path} is damaged ({exc}). It records what was already issued, so nothing is issued "
+        if not isinstance(data, dict):
+            raise ValueError("expected a JSON object")
+        return {student: RegistryEntry.model_validate(entry) for student, entry in data.items()}
+    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError and ValidationError are ValueErrors
+        detail = str(exc).splitlines()[0]
+        raise IssuerError(f"{path} is damaged ({detail}). It records what was already issued, so nothing is issued "
                           "until it is repaired or restored from a backup.") from None
-    if not isinstance(data, dict):
-        raise IssuerError(f"{path} is damaged (expected a JSON object)")
-    return data
+
+
+def _write_registry(course: Course, registry: dict[str, RegistryEntry]) -> None:
+    data = {student: json.loads(entry.model_dump_json()) for student, entry in sorted(registry.items())}
+    atomic_write_text(registry_path(course), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def learner_files(out_dir: Path, student: str) -> tuple[Path, Path]:
@@ -169,24 +208,53 @@ def learner_files(out_dir: Path, student: str) -> tuple[Path, Path]:
     return folder / "certificate.pdf", folder / "badge.json"
 
 
-def issue_all(course: Course, *, key_path: Path | None = None, out_dir: Path | None = None,
-              now: datetime | None = None, dry_run: bool = False) -> IssueReport:
-    """Issue a certificate PDF and a signed Open Badge to every eligible learner who has none yet."""
-    from .certificate import render_certificate
+@dataclass
+class IssueReport:
+    pending: list[str] = field(default_factory=list)  # qualified, to issue (or, in a dry run, would issue)
+    issued: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)  # issued before; files made again, identical
+    not_eligible: list[Standing] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # things a trainer should look at (name changed, no longer qualifies)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    out_dir: Path | None = None
 
+
+def _plus_years(moment: datetime, years: int) -> datetime:
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:  # 29 February: the day after 28 February
+        return moment.replace(year=moment.year + years, month=3, day=1)
+
+
+def issue_all(course: Course, *, key_path: Path | None = None, out_dir: Path | None = None,
+              now: datetime | None = None, dry_run: bool = False, reissue: tuple[str, ...] = ()) -> IssueReport:
+    """Issue a certificate PDF and a signed Open Badge to every eligible learner who has none yet.
+
+    ``reissue`` names learners whose certificate is made again with their current roster name and
+    a new id (for a corrected name); the registry records which certificate it replaces.
+    """
     issuer = load_issuer(course)
     out_dir = out_dir or course.root / "issued"
-    registry_path = out_dir / REGISTRY
-    registry = _read_registry(registry_path)
+    registry = read_registry(course)
+    unknown = set(reissue) - set(registry)
+    if unknown:
+        raise IssuerError(f"nothing was issued yet to {', '.join(sorted(unknown))}, so there is nothing to re-issue")
     report = IssueReport(out_dir=out_dir)
     todo = []
     for st in standings(course):
+        entry = registry.get(st.student)
         if not st.eligible:
             report.not_eligible.append(st)
+            if entry:
+                report.notes.append(f"{st.student} holds certificate {entry.certificate_id}, but now: "
+                                    f"{'; '.join(st.missing)}. Check the marks; a signed badge cannot be taken back.")
             continue
-        entry = registry.get(st.student)
+        if entry and entry.name != st.name and st.student not in reissue:
+            report.notes.append(f"{st.student}: the roster now says {st.name!r}, the certificate says {entry.name!r}. "
+                                f"To correct it:  ssr-trainer issue --reissue {st.student}")
         pdf, badge = learner_files(out_dir, st.student)
-        if entry and pdf.exists() and badge.exists():
+        if entry and st.student not in reissue and pdf.exists() and badge.exists():
             report.already.append(st.student)
         else:
             todo.append((st, entry))
@@ -194,48 +262,52 @@ def issue_all(course: Course, *, key_path: Path | None = None, out_dir: Path | N
     if dry_run or not todo:
         return report
 
+    from .certificate import render_certificate
     from .issuer_key import load_key
     from .openbadge import build_credential, sign
 
     key = load_key(key_path)  # only now: listing who is missing what needs no key
+    if issuer.public_key is None:
+        raise IssuerError(f"{ISSUER_FILE} has no public_key yet. Put this line in it, with your training centre's name "
+                          f"and web address:  public_key: {key.public_multibase}  (badges are then checked against it)")
+    if issuer.public_key != key.public_multibase:
+        raise IssuerError(f"the issuer key at {key.path} ({key.public_multibase}) is not the one in {ISSUER_FILE} "
+                          f"({issuer.public_key}); badges signed with it would fail verification")
     now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
     for st, entry in todo:
         try:
-            if entry is None:
-                u = stable_uuid(course, issuer, st.student)
-                entry = {"certificate_id": certificate_id(u), "credential_id": f"urn:uuid:{u}",
-                         "issued_at": now.isoformat().replace("+00:00", "Z"), "name": st.name,
-                         "email": st.email or None, "percent": st.percent,
-                         "salt": secrets.token_hex(8)}  # stored, so a re-created badge is byte-identical
-            issued_at = datetime.fromisoformat(entry["issued_at"].replace("Z", "+00:00"))
-            valid_until = None
-            if issuer.valid_years:
-                valid_until = issued_at.replace(year=issued_at.year + issuer.valid_years)
-            achievement = {
-                "id": issuer.achievement.id, "name": issuer.achievement.name,
-                "description": issuer.achievement.description,
-                "criteria_narrative": issuer.achievement.criteria.format(pass_mark=round(course.quiz.pass_mark * 100)),
-            }
+            if entry is None or st.student in reissue:
+                u = stable_uuid(course, issuer, key.did, st.student) if entry is None else uuid.uuid4()
+                entry = RegistryEntry(certificate_id=certificate_id(u), credential_id=f"urn:uuid:{u}", issued_at=now,
+                                      name=st.name, email=st.email or None, percent=st.percent or 0.0,
+                                      salt=secrets.token_hex(8),  # stored: a re-made badge is byte-identical
+                                      replaces=entry.certificate_id if entry else None)
             credential = build_credential(
-                credential_id=entry["credential_id"],
+                credential_id=entry.credential_id,
                 issuer={"id": key.did, "name": issuer.name, "url": issuer.url,
                         **({"email": issuer.email} if issuer.email else {})},
-                achievement=achievement, learner_name=entry["name"], learner_email=entry["email"],
-                issued=issued_at, valid_until=valid_until, score_percent=entry["percent"], passed=True,
-                salt=entry["salt"],
+                achievement={
+                    "id": issuer.achievement.id, "name": issuer.achievement.name,
+                    "description": issuer.achievement.description,
+                    "criteria_narrative": issuer.achievement.criteria.format(pass_mark=course.quiz.pass_percent),
+                },
+                learner_name=entry.name, learner_email=entry.email, issued=entry.issued_at,
+                valid_until=_plus_years(entry.issued_at, issuer.valid_years) if issuer.valid_years else None,
+                score_percent=entry.percent, passed=True, salt=entry.salt,
             )
-            signed = sign(credential, key, created=issued_at)
+            signed = sign(credential, key, created=entry.issued_at)
             pdf, badge = learner_files(out_dir, st.student)
-            render_certificate(pdf, learner_name=entry["name"], course_title=_course_title(), issued_on=issued_at.date(),
-                               certificate_id=entry["certificate_id"], issuer_name=issuer.name,
-                               verify_url=issuer.verify_url.format(id=entry["certificate_id"]))
+            render_certificate(pdf, learner_name=entry.name, course_title=_course_title(),
+                               issued_on=entry.issued_at.date(), certificate_id=entry.certificate_id,
+                               issuer_name=issuer.name, verify_url=issuer.verify_url.format(id=entry.certificate_id))
             atomic_write_text(badge, json.dumps(signed, indent=2, ensure_ascii=False) + "\n")
-        except Exception as exc:  # one learner's problem (e.g. a name the font cannot print) never stops the rest
+        except Exception as exc:  # one learner's problem never stops the rest
             report.failed.append((st.student, str(exc)))
             continue
-        (report.repaired if st.student in registry else report.issued).append(st.student)
+        earlier = registry.get(st.student)
+        (report.repaired if earlier == entry else report.issued).append(st.student)
         registry[st.student] = entry
-        atomic_write_bytes(registry_path, (json.dumps(registry, indent=2, ensure_ascii=False) + "\n").encode())
+        _write_registry(course, registry)
     return report
 
 

@@ -152,7 +152,7 @@ def write_report(course: Course, out_dir: Path) -> Path:
 <style>body{{font-family:sans-serif;max-width:60em;margin:auto;padding:1em}}
 td,th{{padding:.2em .6em;border-bottom:1px solid #ccc}}</style>
 </head><body><h1>{esc(course.quiz.title)} — cohort report</h1>
-<p>{len(data.students)} learners graded; {passed} at or above the pass mark ({round(course.quiz.pass_mark * 100)} %).
+<p>{len(data.students)} learners graded; {passed} at or above the pass mark ({course.quiz.pass_percent} %).
 Figures as CSV: scores.csv, mastery.csv, items.csv, test.csv.</p>
 <h2>Score distribution</h2>
 <img alt="Histogram of learners' scores in percent, with the pass mark marked" src="data:image/png;base64,{dist_png}">

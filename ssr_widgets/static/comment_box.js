@@ -35,7 +35,7 @@ function render({ model, el }) {
   el.appendChild(box);
 
   if (!context) {
-    status.textContent = `This screen cannot save text from here. Type your comment between the quotes in the cell below, for example: ${answerId} = "..."`;
+    status.textContent = `This screen cannot save text from here. Type your comment between the quotes in the cell below: ${answerId} = "..." . Do not use the " sign inside your comment.`;
     area.disabled = true;
     button.disabled = true;
     return;

@@ -22,14 +22,22 @@ function render({ model, el }) {
     heading.textContent = "This screen cannot check your answers. Make sure every required question has an answer.";
     return;
   }
+  // The same rule as the trainer tools (ssr_widgets/evaluation.py): a rating or choice counts only
+  // when it is exactly one of its letters; a comment counts when it is not blank.
+  const problem = (r) => {
+    const cell = findAnswerCell(context, r.var);
+    const value = cell ? answerValue(cellSource(cell), r.var).trim() : "";
+    if (!value) return "no answer yet";
+    if (r.letters.length && !r.letters.includes(value.toUpperCase())) {
+      return `"${value}" is not a valid answer: use one of ${r.letters.join(", ")}`;
+    }
+    return null;
+  };
   const update = () => {
-    const missing = required.filter((r) => {
-      const cell = findAnswerCell(context, r.var);
-      return !cell || !answerValue(cellSource(cell), r.var).trim();
-    });
-    list.replaceChildren(...missing.map((r) => {
+    const missing = required.map((r) => [r, problem(r)]).filter(([, why]) => why);
+    list.replaceChildren(...missing.map(([r, why]) => {
       const li = document.createElement("li");
-      li.textContent = r.label;
+      li.textContent = why === "no answer yet" ? r.label : `${r.label}: ${why}`;
       return li;
     }));
     heading.textContent = missing.length

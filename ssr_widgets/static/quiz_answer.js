@@ -8,8 +8,11 @@
 // Where no notebook context exists (another front end), it says so and the learner types.
 // Needs the helpers of answer_cells.js, which Python prepends.
 
-function parseAnswer(source, answerId, letters) {
-  const picked = answerValue(source, answerId).toUpperCase().replace(/[\s,;]/g, "").split("");
+// The letters recorded in the cell. One-answer controls show nothing ticked unless the cell holds
+// exactly one valid letter, as the trainer tools read it ("Yes" is not "Y").
+function parseAnswer(source, answerId, letters, multiple) {
+  const picked = answerValue(source, answerId).toUpperCase().replace(/[\s,;]/g, "").split("").filter((c) => c);
+  if (!multiple && (picked.length !== 1 || !letters.includes(picked[0]))) return [];
   return letters.filter((l) => picked.includes(l));
 }
 
@@ -29,6 +32,15 @@ function render({ model, el }) {
   const legend = document.createElement("legend");
   legend.textContent = `${question}: ${multiple ? "choose all answers that apply" : "choose one answer"}`;
   form.appendChild(legend);
+  const promptText = model.get("prompt");
+  if (promptText) {
+    const prompt = document.createElement("p");
+    prompt.id = `${answerId}-prompt-${Math.random().toString(36).slice(2)}`;
+    prompt.textContent = promptText;
+    prompt.style.margin = "0.2em 0 0.4em 0";
+    form.appendChild(prompt);
+    form.setAttribute("aria-describedby", prompt.id);
+  }
 
   const inputs = [];
   const name = `${answerId}-${Math.random().toString(36).slice(2)}`;
@@ -62,7 +74,8 @@ function render({ model, el }) {
 
   if (!context) {
     status.textContent =
-      "This screen cannot save clicks. Type your answer in the answer cell below, for example: " + typed(letters[0]);
+      "This screen cannot save clicks. Type your answer in the answer cell below, between the quotes. " +
+      `For example, if your answer is ${letters[0]}, the cell reads: ` + typed(letters[0]);
     inputs.forEach((inp) => (inp.disabled = true));
     return;
   }
@@ -73,12 +86,12 @@ function render({ model, el }) {
     inputs.forEach((inp) => (inp.disabled = true));
     return;
   }
-  const current = parseAnswer(cellSource(cell), answerId, letters);
+  const current = parseAnswer(cellSource(cell), answerId, letters, multiple);
   show(current);
   status.textContent = current.length ? `Recorded answer: ${current.join(", ")}.` : "No answer recorded yet.";
 
   // Keep in step when the learner types in the answer cell instead of clicking.
-  const onCellChange = () => show(parseAnswer(cellSource(cell), answerId, letters));
+  const onCellChange = () => show(parseAnswer(cellSource(cell), answerId, letters, multiple));
   if (cell.sharedModel && cell.sharedModel.changed) cell.sharedModel.changed.connect(onCellChange);
 
   const save = makeRecorder(context, cell);
