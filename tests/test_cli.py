@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from ssr_grader.cli import main
 
-from .quiz_helpers import fill, known_mix, make_course, submit_files
+from .quiz_helpers import complete_evaluation, fill, fill_evaluation, known_mix, make_course, submit_files
 
 
 def test_help_lists_commands_with_examples():
@@ -114,12 +114,14 @@ def test_lms_round_trip_through_the_cli(tmp_path):
     result = runner.invoke(main, ["release", "--course-dir", str(course.root), "--lms-package", str(package)])
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(package) as zf:
-        assert sorted(zf.namelist()) == ["HOW-TO-TAKE-THE-QUIZ.txt", course.quiz.notebook]
+        assert sorted(zf.namelist()) == ["HOW-TO-TAKE-THE-QUIZ.txt", "course_evaluation.ipynb", course.quiz.notebook]
         quiz = nbformat.reads(zf.read(course.quiz.notebook).decode(), as_version=4)
+        evaluation = nbformat.reads(zf.read("course_evaluation.ipynb").decode(), as_version=4)
     answers, expected = known_mix(course)
     download = tmp_path / "download.zip"
     with zipfile.ZipFile(download, "w") as zf:
         zf.writestr(f"amina_{course.quiz.notebook}", nbformat.writes(fill(quiz, answers)))
+        zf.writestr("amina_course_evaluation.ipynb", nbformat.writes(fill_evaluation(evaluation, complete_evaluation())))
         zf.writestr("amina_notes.ipynb", nbformat.writes(quiz))
         zf.writestr("photo.ipynb", "{}")
     result = runner.invoke(main, ["collect", "--course-dir", str(course.root), "--zip", str(download)])
@@ -130,6 +132,9 @@ def test_lms_round_trip_through_the_cli(tmp_path):
     from ssr_grader.grading import scores
 
     assert scores(course, "amina")[0] == expected
+    from ssr_grader.evaluations import read_evaluation
+
+    assert read_evaluation(course, "amina").complete  # collected with the quiz; grading left it alone
     result = runner.invoke(main, ["feedback", "--course-dir", str(course.root)])
     assert result.exit_code == 0 and "Feedback written for 1 learners" in result.output
     assert (course.root / "feedback" / "amina" / course.quiz.assignment / "end_of_course_quiz.html").exists()
