@@ -225,3 +225,21 @@ def test_verify_command_accepts_1edtech_published_vector_and_rejects_it_altered(
     assert bad.exit_code == 1 and "NOT VALID" in bad.output
     untrusted = runner.invoke(main, ["verify", str(vector), "--any-issuer"])
     assert untrusted.exit_code == 1 and "NOT VALID" in untrusted.output  # an https key is never fetched
+
+
+def test_issuer_key_commands(tmp_path, monkeypatch):
+    runner = CliRunner()
+    monkeypatch.setenv("SSR_ISSUER_KEY", str(tmp_path / "keys" / "issuer-key.json"))
+    created = runner.invoke(main, ["issuer-key", "create"])
+    assert created.exit_code == 0, created.output
+    public = load_key(tmp_path / "keys" / "issuer-key.json").public_multibase
+    assert f"Public key: {public}" in created.output and "public_key" in created.output
+    assert "privateKey" not in created.output
+    shown = runner.invoke(main, ["issuer-key", "show"])
+    assert shown.exit_code == 0 and public in shown.output and f"did:key:{public}" in shown.output
+    again = runner.invoke(main, ["issuer-key", "create"])
+    assert again.exit_code == 1 and "issuer-key.json" in again.output  # never overwritten
+    repo = tmp_path / "checkout"
+    (repo / ".git").mkdir(parents=True)
+    inside = runner.invoke(main, ["issuer-key", "create", "--path", str(repo / "grader" / "key.json")])
+    assert inside.exit_code == 1 and not (repo / "grader" / "key.json").exists()
