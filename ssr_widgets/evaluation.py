@@ -20,13 +20,12 @@ from typing import Annotated, Any, Literal
 from pydantic import Field as PydanticField
 from pydantic import ValidationError, model_validator
 
-from .loader import CONTENT_DIR, _read_yaml, describe_errors, item_locator, load_course
+from .loader import CONTENT_DIR, EVALUATION_FILE, _read_yaml, describe_errors, item_locator, load_course
 from .model import ContentError, Text, _Frozen, _unique
 
 __all__ = ["EVALUATION_NOTEBOOK", "EvaluationForm", "FormField", "ask", "load_evaluation", "missing", "read_answers",
            "show_status", "validate_answers"]
 
-EVALUATION_FILE = "evaluation.yml"
 #: The learner's notebook file name; it travels in the quiz's assignment folder.
 EVALUATION_NOTEBOOK = "course_evaluation.ipynb"
 #: Every answer variable starts with this, so the form's cells never clash with the quiz's.

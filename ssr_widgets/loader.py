@@ -24,6 +24,8 @@ CONTENT_DIR = Path(__file__).parent / "content"
 COURSE_FILE = "course.yml"
 #: The scenario country shared by Sections 2-4 (see ``country.py``): content, but not a section file.
 COUNTRY_FILE = "country.yml"
+#: The course evaluation form (see ``evaluation.py``): content, but not a section file.
+EVALUATION_FILE = "evaluation.yml"
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
     _Loader: Any = yaml.CSafeLoader
@@ -174,6 +176,6 @@ def load_course(content_dir: Path | None = None) -> Course:
 
 
 def content_files(content_dir: Path | None = None) -> list[Path]:
-    """Every section content file (all YAML files except the course order and the scenario country)."""
+    """Every section content file (all YAML files except the course order, the scenario country and the evaluation)."""
     folder = content_dir or CONTENT_DIR
-    return sorted(p for p in folder.glob("*.y*ml") if p.name not in (COURSE_FILE, COUNTRY_FILE))
+    return sorted(p for p in folder.glob("*.y*ml") if p.name not in (COURSE_FILE, COUNTRY_FILE, EVALUATION_FILE))

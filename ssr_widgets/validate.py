@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .loader import CONTENT_DIR, COUNTRY_FILE, content_files, load_course, load_section
+from .loader import CONTENT_DIR, COUNTRY_FILE, EVALUATION_FILE, content_files, load_course, load_section
 from .model import ContentError
 
 __all__ = ["validate_all"]
@@ -59,6 +59,13 @@ def validate_all(content_dir: Path | None = None) -> list[str]:
 
         try:
             load_country(COUNTRY_FILE, folder)
+        except ContentError as exc:
+            problems.append(str(exc))
+    if (folder / EVALUATION_FILE).exists():
+        from .evaluation import load_evaluation
+
+        try:
+            load_evaluation(folder)
         except ContentError as exc:
             problems.append(str(exc))
     return problems

@@ -1,7 +1,7 @@
 // Shared by every widget that records an answer in the notebook file (quiz, course evaluation).
 //
 // nbgrader and the trainer tools read the *file*, never a widget's live value. These helpers find
-// the code cell that holds an answer line (`answer_q07 = "B"`, `eval_pace = "3"`) on JupyterLab's
+// the code cell that holds an answer line (`answer_qNN = "..."`, `eval_pace = "..."`) on JupyterLab's
 // shared notebook model, and write and save it. The widget-specific modules are appended to this
 // text by Python (see ssr_widgets/_static.py), so the helpers exist once.
 
