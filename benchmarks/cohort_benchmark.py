@@ -66,6 +66,7 @@ def main() -> None:
         t0 = time.perf_counter()
         outcomes = grade_cohort(ours_course, workers=args.workers, progress=False)
         ours = time.perf_counter() - t0
+        print(f"(ours done: {ours / args.submissions:.2f} s per submission; now plain nbgrader autograde)", flush=True)
         env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
         t0 = time.perf_counter()
         subprocess.run([sys.executable, "-m", "nbgrader", "autograde", plain_course.quiz.assignment],
