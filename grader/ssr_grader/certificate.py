@@ -13,6 +13,7 @@ The PDF is built with fpdf2 in memory and written atomically, so a crash never l
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import unicodedata
 from dataclasses import dataclass
@@ -153,10 +154,16 @@ def _check_glyphs(pdf, texts: dict[str, str]) -> None:
             raise ValueError(f"{what} contains characters the certificate font (DejaVu Sans) cannot print: {shown}")
 
 
+@functools.cache
+def _glyph_document():
+    """One document whose font tables answer "can this be printed?" (loading the fonts costs 0.1 s)."""
+    return _new_document()
+
+
 def printable_problem(text: str, what: str = "the name") -> str | None:
     """Why ``text`` cannot be printed on a certificate, or None: lets a dry run warn before issuing."""
     try:
-        _check_glyphs(_new_document(), {what: unicodedata.normalize("NFC", text)})
+        _check_glyphs(_glyph_document(), {what: unicodedata.normalize("NFC", text)})
     except ValueError as exc:
         return str(exc)
     return None
