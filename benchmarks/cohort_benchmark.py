@@ -4,7 +4,7 @@
 
 Builds the real quiz twice in a temporary folder, writes the same simulated cohort into both
 (a known mix of answers, and a few broken submissions: damaged JSON, added code, a wrong file
-name), grades one copy with :func:`ssr_grader.batch.grade_cohort` and the other with nbgrader's
+name), grades one copy with :func:`ssr_grader.grading.batch.grade_cohort` and the other with nbgrader's
 own command line, and prints wall time per submission for both, their ratio, and whether every
 score is identical. Target (issue #5): ratio >= 1.8 on a 2-core machine.
 """
@@ -24,8 +24,8 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ssr_grader.batch import grade_cohort  # noqa: E402
-from ssr_grader.grading import scores  # noqa: E402
+from ssr_grader.grading.autograde import scores  # noqa: E402
+from ssr_grader.grading.batch import grade_cohort  # noqa: E402
 from tests.quiz_helpers import fill, make_course, submit_files  # noqa: E402
 
 

@@ -5,7 +5,7 @@
 1. Click -> saved: in JupyterLab (headless Chromium), the time from a click on an answer to the
    moment the notebook file on disk holds it (the control's save promise resolved), median and
    p95 over N clicks. Target (issue #4): < 300 ms.
-2. Autograde per submission: ``ssr_grader.grading.autograde_all`` (nbgrader's API, plus our
+2. Autograde per submission: ``ssr_grader.grading.autograde.autograde_all`` (nbgrader's API, plus our
    sanitising) against plain ``nbgrader autograde <quiz>`` (the command line) on identical copies
    of the same submissions; and whether every score is the same.
 """
@@ -28,7 +28,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ssr_grader.grading import autograde_all, scores  # noqa: E402
+from ssr_grader.grading.autograde import autograde_all, scores  # noqa: E402
 from tests.quiz_helpers import fill, known_mix, make_course, submit_files  # noqa: E402
 
 _CLICK_JS = """([box, letter]) => new Promise((resolve, reject) => {

@@ -17,7 +17,7 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
-    "ssr_grader.preprocessors.NeutraliseLearnerCode",
+    "ssr_grader.grading.hooks.NeutraliseLearnerCode",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.OverwriteCells.add_missing_cells = True
@@ -27,14 +27,14 @@ c.LimitOutput.max_traceback = 20
 
 # Feedback: the learner's answer and every option's rationale, never the hidden test code.
 c.GenerateFeedback.preprocessors = [
-    "ssr_grader.preprocessors.ExplainInFeedback",
+    "ssr_grader.grading.hooks.ExplainInFeedback",
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 c.ExplainInFeedback.item_bank = os.path.join(c.CourseDirectory.root, "item_bank.yml")
 
 # LMS uploads: "<learner id>_<anything>.ipynb" or "<learner id>_<YYYY-MM-DDTHH-MM-SS>_<anything>.ipynb".
-c.ZipCollectApp.collector_plugin = "ssr_grader.lms.LmsFileNameCollector"
+c.ZipCollectApp.collector_plugin = "ssr_grader.intake.lms_names.LmsFileNameCollector"
 # The course evaluation travels with the quiz (it is not graded; the cohort tool reads it).
 c.LmsFileNameCollector.notebooks = ["end_of_course_quiz.ipynb", "course_evaluation.ipynb"]
 

@@ -6,7 +6,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from ssr_grader.bank import ItemBank
+from ssr_grader.quiz.bank import ItemBank
 
 _MIN_RATIONALE = 40  # shorter "why" texts are too generic to identify an item
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 
 from ssr_grader.course import Course, open_course
-from ssr_grader.quizbuild import build_quiz
+from ssr_grader.quiz.release import build_quiz
 
 from .conftest import ROOT
 

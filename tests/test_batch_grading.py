@@ -6,8 +6,8 @@ from pathlib import Path
 
 import nbformat
 
-from ssr_grader.batch import grade_cohort
-from ssr_grader.grading import scores
+from ssr_grader.grading.autograde import scores
+from ssr_grader.grading.batch import grade_cohort
 
 from .quiz_helpers import fill, known_mix, make_course, submit_files
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from ssr_grader.batch import grade_cohort
-from ssr_grader.report import write_report
+from ssr_grader.grading.batch import grade_cohort
+from ssr_grader.reports.cohort import write_report
 from ssr_widgets.evaluation import EVALUATION_NOTEBOOK, load_evaluation, read_answers
 
 from .lab_harness import chromium_page, jupyterlab, open_notebook, require_chromium, run_all

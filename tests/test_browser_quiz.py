@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from ssr_grader.grading import autograde_all
+from ssr_grader.grading.autograde import autograde_all
 
 from .lab_harness import CHROMIUM, chromium_page, jupyterlab, open_notebook, restart_kernel, run_all
 from .quiz_helpers import answer_cells, fill, known_mix, make_course

@@ -15,8 +15,9 @@ import pypdfium2 as pdfium
 import pytest
 import segno
 
-from ssr_grader import certificate, files
-from ssr_grader.certificate import DEFAULT_STATEMENT, format_date, render_certificate
+from ssr_grader import files
+from ssr_grader.credentials import certificate
+from ssr_grader.credentials.certificate import DEFAULT_STATEMENT, format_date, render_certificate
 
 MM = 72 / 25.4  # PDF points per millimetre
 

@@ -43,7 +43,7 @@ def test_roster_then_grade(tmp_path):
 def test_export_grades_csv(tmp_path):
     import csv
 
-    from ssr_grader.batch import grade_cohort
+    from ssr_grader.grading.batch import grade_cohort
 
     course = make_course(tmp_path / "course")
     roster = tmp_path / "cohort.csv"
@@ -80,7 +80,7 @@ def test_export_grades_csv(tmp_path):
 def test_report_html_and_csv_figures(tmp_path):
     import csv
 
-    from ssr_grader.batch import grade_cohort
+    from ssr_grader.grading.batch import grade_cohort
 
     course = make_course(tmp_path / "course")
     answers, _ = known_mix(course)
@@ -129,10 +129,10 @@ def test_lms_round_trip_through_the_cli(tmp_path):
     assert "Collected submissions of 1 learners." in result.output
     assert "Wrong notebook name notes.ipynb" in result.output and "photo.ipynb" in result.output
     assert runner.invoke(main, ["grade", "--course-dir", str(course.root), "--quiet"]).exit_code == 0
-    from ssr_grader.grading import scores
+    from ssr_grader.grading.autograde import scores
 
     assert scores(course, "amina")[0] == expected
-    from ssr_grader.evaluations import read_evaluation
+    from ssr_grader.reports.evaluations import read_evaluation
 
     assert read_evaluation(course, "amina").complete  # collected with the quiz; grading left it alone
     result = runner.invoke(main, ["feedback", "--course-dir", str(course.root)])
@@ -144,7 +144,7 @@ def test_missing_trainer_extra_gives_install_advice(tmp_path, monkeypatch):
     import sys
 
     monkeypatch.setitem(sys.modules, "email_validator", None)  # as if the trainer extra were not installed
-    monkeypatch.delitem(sys.modules, "ssr_grader.roster", raising=False)
+    monkeypatch.delitem(sys.modules, "ssr_grader.intake.roster", raising=False)
     roster = tmp_path / "r.csv"
     roster.write_text("id,first name,last name,email\na,A,B,a@example.org\n")
     result = CliRunner().invoke(main, ["roster", str(roster)])

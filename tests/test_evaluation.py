@@ -7,10 +7,10 @@ import shutil
 import nbformat
 import pytest
 
-from ssr_grader.evalbuild import build_evaluation_notebook
-from ssr_grader.evalreport import summarise
-from ssr_grader.evaluations import read_all, read_evaluation
-from ssr_grader.lms import LmsFileNameCollector
+from ssr_grader.intake.lms_names import LmsFileNameCollector
+from ssr_grader.quiz.evaluation import build_evaluation_notebook
+from ssr_grader.reports.evaluation_section import summarise
+from ssr_grader.reports.evaluations import read_all, read_evaluation
 from ssr_widgets.evaluation import PREFIX, load_evaluation, missing, read_answers, validate_answers
 from ssr_widgets.loader import CONTENT_DIR
 from ssr_widgets.model import ContentError
@@ -142,8 +142,8 @@ def test_report_section_without_a_confidence_question(course, tmp_path):
     import matplotlib
 
     matplotlib.use("Agg")
-    from ssr_grader import evalreport
-    from ssr_grader.report import _png, _write_csv
+    from ssr_grader.reports import evaluation_section as evalreport
+    from ssr_grader.reports.cohort import _png, _write_csv
 
     form_dir = tmp_path / "content"
     form_dir.mkdir()

@@ -9,11 +9,11 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
-from ssr_grader.batch import grade_cohort
 from ssr_grader.cli import main
-from ssr_grader.issuer_key import create_key, load_key
-from ssr_grader.issuing import IssuerError, issue_all, standings
-from ssr_grader.openbadge import verify_file
+from ssr_grader.credentials.issuer_key import create_key, load_key
+from ssr_grader.credentials.issuing import IssuerError, issue_all, standings
+from ssr_grader.credentials.openbadge import verify_file
+from ssr_grader.grading.batch import grade_cohort
 
 from .quiz_helpers import complete_evaluation, fill, known_mix, make_course, submit_evaluation, submit_files
 
@@ -174,7 +174,7 @@ def test_reissue_after_a_name_correction_and_notes_for_the_trainer(cohort, tmp_p
 
 
 def test_a_name_the_certificate_cannot_print_is_reported_before_issuing(cohort):
-    from ssr_grader.certificate import printable_problem
+    from ssr_grader.credentials.certificate import printable_problem
 
     assert printable_problem("Amina Diallo") is None and printable_problem("Zoë Ñúñez") is None
     assert "right to left" in printable_problem("محمد عبد الله")

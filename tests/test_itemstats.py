@@ -13,7 +13,7 @@ from fractions import Fraction as Fr
 
 import pytest
 
-from ssr_grader.itemstats import DE_FLAG_BELOW, analyse
+from ssr_grader.reports.itemstats import DE_FLAG_BELOW, analyse
 
 approx = pytest.approx
 

@@ -22,9 +22,9 @@ import base58
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ssr_grader import issuer_key as ik
-from ssr_grader import openbadge as ob
-from ssr_grader.issuer_key import IssuerKey
+from ssr_grader.credentials import issuer_key as ik
+from ssr_grader.credentials import openbadge as ob
+from ssr_grader.credentials.issuer_key import IssuerKey
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VECTOR_FILE = FIXTURES / "1edtech_ob3_signed_vector.json"

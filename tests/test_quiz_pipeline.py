@@ -13,8 +13,8 @@ import nbformat
 import pytest
 
 from ssr_grader.course import open_course
-from ssr_grader.grading import autograde_all, scores
-from ssr_grader.preprocessors import parse_answer
+from ssr_grader.grading.autograde import autograde_all, scores
+from ssr_grader.grading.hooks import parse_answer
 
 from .conftest import ROOT
 from .quiz_helpers import answer_cells, fill, known_mix, make_course, submit_files
@@ -254,7 +254,7 @@ def test_open_question_is_hand_graded_in_the_gradebook(tmp_path):
 
 
 def test_bank_errors_name_the_item_and_field(tmp_path):
-    from ssr_grader.bank import load_bank
+    from ssr_grader.quiz.bank import load_bank
     from ssr_widgets.model import ContentError
 
     bad = tmp_path / "item_bank.yml"

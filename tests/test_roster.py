@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ssr_grader.roster import RosterError, read_roster, sync_gradebook
+from ssr_grader.intake.roster import RosterError, read_roster, sync_gradebook
 
 
 def write(tmp_path, data: bytes, name="roster.csv"):

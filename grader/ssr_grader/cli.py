@@ -63,7 +63,7 @@ def build_quiz_cmd(course_dir: Path | None, learner_copy: Path | None, replace_g
     Example:
       ssr-trainer build-quiz --learner-copy notebooks/quiz/end_of_course_quiz.ipynb
     """
-    from .quizbuild import BuildError, build_quiz
+    from .quiz.release import BuildError, build_quiz
 
     course = _course(course_dir)
     try:
@@ -93,7 +93,7 @@ def roster_cmd(csv_file: Path, course_dir: Path | None) -> None:
     Example:
       ssr-trainer roster cohort-2026-11.csv
     """
-    from .roster import RosterError, read_roster, sync_gradebook
+    from .intake.roster import RosterError, read_roster, sync_gradebook
 
     course = _course(course_dir)
     try:
@@ -125,7 +125,7 @@ def grade_cmd(course_dir: Path | None, workers: int | None, force: bool, quiet: 
     Example:
       ssr-trainer grade --workers 2
     """
-    from .batch import grade_cohort
+    from .grading.batch import grade_cohort
 
     course = _course(course_dir)
     outcomes = grade_cohort(course, workers=workers, force=force, progress=not quiet)
@@ -160,7 +160,7 @@ def export_cmd(course_dir: Path | None, output: Path | None, nbgrader_output: Pa
     Example:
       ssr-trainer export --output cohort-2026-11-grades.csv
     """
-    from .export import write_grades_csv, write_nbgrader_export
+    from .reports.export import write_grades_csv, write_nbgrader_export
 
     course = _course(course_dir)
     output = output or course.root / "grades.csv"
@@ -187,7 +187,7 @@ def report_cmd(course_dir: Path | None, output_dir: Path | None) -> None:
     Example:
       ssr-trainer report --output-dir cohort-2026-11-report
     """
-    from .report import write_report
+    from .reports.cohort import write_report
 
     course = _course(course_dir)
     try:
@@ -210,7 +210,7 @@ def release_cmd(course_dir: Path | None, lms_package: Path | None) -> None:
       ssr-trainer release
       ssr-trainer release --lms-package ssr-quiz-for-lms.zip
     """
-    from .distribute import lms_package as make_package
+    from .intake.distribute import lms_package as make_package
 
     course = _course(course_dir)
     if not course.released_notebook.exists():
@@ -240,7 +240,7 @@ def collect_cmd(course_dir: Path | None, zip_file: Path | None) -> None:
       ssr-trainer collect
       ssr-trainer collect --zip moodle-download.zip
     """
-    from .distribute import collect_zip
+    from .intake.distribute import collect_zip
 
     course = _course(course_dir)
     if zip_file:
@@ -302,7 +302,7 @@ def issuer_key_create_cmd(key_path: Path | None) -> None:
     Example:
       ssr-trainer issuer-key create
     """
-    from .issuer_key import IssuerKeyError, create_key, load_key
+    from .credentials.issuer_key import IssuerKeyError, create_key, load_key
 
     try:
         path = create_key(key_path)
@@ -320,7 +320,7 @@ def issuer_key_create_cmd(key_path: Path | None) -> None:
               help="the key file (default: $SSR_ISSUER_KEY, else your user config folder)")
 def issuer_key_show_cmd(key_path: Path | None) -> None:
     """Print where the issuer key is and its public key (never the private key)."""
-    from .issuer_key import IssuerKeyError, load_key
+    from .credentials.issuer_key import IssuerKeyError, load_key
 
     try:
         key = load_key(key_path)
@@ -353,8 +353,8 @@ def issue_cmd(course_dir: Path | None, key_path: Path | None, output_dir: Path |
       ssr-trainer issue --dry-run
       ssr-trainer issue
     """
-    from .issuer_key import IssuerKeyError
-    from .issuing import IssuerError, issue_all, load_issuer, registry_path
+    from .credentials.issuer_key import IssuerKeyError
+    from .credentials.issuing import IssuerError, issue_all, load_issuer, registry_path
 
     course = _course(course_dir)
     try:
@@ -410,7 +410,7 @@ def verify_cmd(files: tuple[Path, ...], course_dir: Path | None, issuer_key: str
       ssr-trainer verify badge.json --issuer-key z6Mk...
       ssr-trainer verify vector.json --any-issuer --trust-key "https://example.edu/issuers/565049#z6Mk...=z6Mk..."
     """
-    from .openbadge import verify_file
+    from .credentials.openbadge import verify_file
 
     trusted = {}
     for pair in trust:
@@ -441,7 +441,7 @@ def _printed_certificate_id(path: Path) -> str | None:
     import json
     import uuid
 
-    from .issuing import certificate_id
+    from .credentials.issuing import certificate_id
 
     try:
         value = json.loads(path.read_text(encoding="utf-8")).get("id", "")
@@ -451,7 +451,7 @@ def _printed_certificate_id(path: Path) -> str | None:
 
 
 def _configured_public_key(course_dir: Path | None) -> str | None:
-    from .issuing import IssuerError, load_issuer
+    from .credentials.issuing import IssuerError, load_issuer
 
     try:
         return load_issuer(_course(course_dir)).public_key

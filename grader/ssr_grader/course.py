@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import GRADER_DIR
-from .bank import ItemBank, QuizSettings, load_bank, load_quiz
+from .quiz.bank import ItemBank, QuizSettings, load_bank, load_quiz
 
 __all__ = ["Course", "open_course"]
 

@@ -15,7 +15,7 @@ from statistics import mean
 
 from ssr_widgets.evaluation import Evaluation, load_evaluation
 
-from .evaluations import EvaluationRecord
+from ..reports.evaluations import EvaluationRecord
 
 __all__ = ["EvaluationSummary", "evaluation_section", "summarise"]
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ssr_widgets.evaluation import EVALUATION_NOTEBOOK
 
-from .course import Course
+from ..course import Course
 
 __all__ = ["CollectReport", "collect_zip", "lms_package"]
 

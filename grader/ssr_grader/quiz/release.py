@@ -13,9 +13,9 @@ from pathlib import Path
 
 import nbformat
 
-from .build import write_source
-from .course import Course
-from .evalbuild import write_evaluation
+from ..course import Course
+from ..quiz.evaluation import write_evaluation
+from ..quiz.source import write_source
 
 __all__ = ["build_quiz"]
 

@@ -3,7 +3,7 @@
 The evaluation travels in the quiz's assignment folder, so nbgrader's release, fetch, submit and
 collect (and an LMS zip) carry it with the quiz. It is *not* an nbgrader notebook: it is not in
 the gradebook, so autograde skips it ("Skipping unknown notebook") and never runs it; the
-trainer tools read its answer lines instead (:mod:`ssr_grader.evaluations`).
+trainer tools read its answer lines instead (:mod:`ssr_grader.reports.evaluations`).
 """
 
 from __future__ import annotations

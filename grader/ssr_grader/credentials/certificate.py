@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .files import atomic_write_bytes
+from ..files import atomic_write_bytes
 
 __all__ = ["DEFAULT_STATEMENT", "format_date", "printable_problem", "render_certificate"]
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .course import Course
+from ..course import Course
 
 __all__ = ["Outcome", "autograde_all", "check_submission_file", "grade_one", "precheck", "read_notebook_file",
            "scores", "submitted_students"]

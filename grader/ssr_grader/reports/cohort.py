@@ -15,10 +15,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .course import Course
-from .evalreport import evaluation_section
-from .evaluations import read_all
-from .itemstats import QuizAnalysis, analyse
+from ..course import Course
+from ..reports.evaluation_section import evaluation_section
+from ..reports.evaluations import read_all
+from ..reports.itemstats import QuizAnalysis, analyse
 
 __all__ = ["CohortScores", "collect_scores", "write_report"]
 

@@ -14,8 +14,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from .course import Course
-from .files import atomic_write_bytes, atomic_write_text
+from ..course import Course
+from ..files import atomic_write_bytes, atomic_write_text
 
 __all__ = ["GradeRow", "grade_rows", "write_grades_csv", "write_nbgrader_export"]
 

@@ -20,8 +20,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from .course import Course, open_course
-from .grading import Outcome, grade_one, precheck, scores, submitted_students
+from ..course import Course, open_course
+from ..grading.autograde import Outcome, grade_one, precheck, scores, submitted_students
 
 __all__ = ["grade_cohort", "needs_grading"]
 

@@ -105,7 +105,7 @@ class ExplainInFeedback(NbGraderPreprocessor):
     )
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
-        from .bank import load_bank
+        from ..quiz.bank import load_bank
 
         path = Path(self.item_bank) if self.item_bank else Path.cwd() / "item_bank.yml"
         bank = {it.id: it for it in load_bank(path).items}

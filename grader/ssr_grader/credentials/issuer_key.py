@@ -1,7 +1,7 @@
 """The course issuer's Ed25519 signing key: created once, kept outside any git checkout, loaded to sign badges.
 
 Badges are Open Badges 3.0 credentials signed with an ``eddsa-rdfc-2022`` Data Integrity proof
-(see :mod:`ssr_grader.openbadge`). The issuer is identified by a ``did:key``, which carries the
+(see :mod:`ssr_grader.credentials.openbadge`). The issuer is identified by a ``did:key``, which carries the
 public key itself, so anyone can check a badge offline without a web server or a key registry.
 
 The private key is a secret: whoever holds it can issue badges in the course's name. So it lives

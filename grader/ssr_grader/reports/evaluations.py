@@ -13,8 +13,8 @@ from pathlib import Path
 
 from ssr_widgets.evaluation import EVALUATION_NOTEBOOK, Evaluation, load_evaluation, missing, read_answers, validate_answers
 
-from .course import Course
-from .grading import read_notebook_file, submitted_students
+from ..course import Course
+from ..grading.autograde import read_notebook_file, submitted_students
 
 __all__ = ["EvaluationRecord", "read_all", "read_evaluation"]
 

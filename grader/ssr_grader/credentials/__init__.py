@@ -1,0 +1,1 @@
+"""Stage 5, credentials: who qualifies, the certificate PDF, the signed Open Badge and the issuer's key."""

@@ -1,0 +1,1 @@
+"""Stage 4, reporting: grades for the LMS, the cohort report, item analysis and the course evaluation."""
