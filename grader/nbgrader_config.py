@@ -11,19 +11,36 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.ClearSolutions.code_stub = {"python": ""}
 c.ClearSolutions.text_stub = "Write your answer here."
 
-# Autograding: learner-added code never runs; deleted tests come back; no hanging or flooding.
+# Autograding: nbgrader runs the trusted quiz with the learner's literal answers and nothing else
+# (ssr-trainer collect already writes only such notebooks; TrustedQuizOnly makes plain
+# `nbgrader autograde` safe too), in an empty folder, with a time limit and capped output.
 c.Autograde.sanitize_preprocessors = [
+    "ssr_grader.grading.hooks.TrustedQuizOnly",
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
-    "ssr_grader.grading.hooks.NeutraliseLearnerCode",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.Autograde.autograde_preprocessors = [
+    "ssr_grader.grading.hooks.ExecuteInEmptyFolder",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.OverwriteCells.add_missing_cells = True
 c.Execute.timeout = 60
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 20
+
+# Learner text is text: formgrader and the feedback HTML drop any HTML that got into a notebook.
+c.HTMLExporter.sanitize_html = True
+
+# `nbgrader export` writes properly quoted CSV, with spreadsheet formulas neutralised.
+c.ExportApp.plugin_class = "ssr_grader.reports.export.SafeCsvExportPlugin"
 
 # Feedback: the learner's answer and every option's rationale, never the hidden test code.
 c.GenerateFeedback.preprocessors = [
@@ -33,10 +50,8 @@ c.GenerateFeedback.preprocessors = [
 ]
 c.ExplainInFeedback.item_bank = os.path.join(c.CourseDirectory.root, "item_bank.yml")
 
-# LMS uploads: "<learner id>_<anything>.ipynb" or "<learner id>_<YYYY-MM-DDTHH-MM-SS>_<anything>.ipynb".
-c.ZipCollectApp.collector_plugin = "ssr_grader.intake.lms_names.LmsFileNameCollector"
-# The course evaluation travels with the quiz (it is not graded; the cohort tool reads it).
-c.LmsFileNameCollector.notebooks = ["end_of_course_quiz.ipynb", "course_evaluation.ipynb"]
+# LMS downloads are collected by `ssr-trainer collect --zip` (identity from the LMS's own part of
+# each path, see ssr_grader/intake/lms/), not by `nbgrader zip_collect`, which trusts file names.
 
 # The exchange (release -> fetch -> submit -> collect); the cohort tool can override it.
 c.Exchange.root = os.environ.get("SSR_EXCHANGE", "/srv/nbgrader/exchange")

@@ -187,7 +187,7 @@ def read_answers(nb: Any) -> dict[str, str]:
         source = "".join(source) if isinstance(source, list) else str(source)
         try:
             tree = ast.parse(source)
-        except (SyntaxError, ValueError):
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         for node in tree.body:
             if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)

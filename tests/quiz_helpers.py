@@ -53,24 +53,22 @@ def known_mix(course: Course) -> tuple[dict[str, str], float]:
     return answers, points
 
 
-def submit_files(course: Course, student: str, nb) -> Path:
-    folder = course.root / "submitted" / student / course.quiz.assignment
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / course.quiz.notebook
-    nbformat.write(nb, path)
-    return path
+def submit_files(course: Course, student: str, nb, evaluation=None) -> Path:
+    """Hand a learner's quiz (and evaluation) in through the intake, as ``ssr-trainer collect`` does."""
+    from ssr_grader.intake.submission import Accepted, Incoming, accept
+
+    raw = nb if isinstance(nb, bytes) else nbformat.writes(nb).encode("utf-8")
+    ev = evaluation if evaluation is None or isinstance(evaluation, bytes) else nbformat.writes(evaluation).encode()
+    result = accept(course, Incoming(student, "test", quiz=raw, evaluation=ev))
+    assert isinstance(result, Accepted), result
+    return course.root / "submitted" / student / course.quiz.assignment / course.quiz.notebook
 
 
 def fill_evaluation(nb, answers: dict[str, str]):
     """Write evaluation answers (``{"eval_pace": "3", ...}``) into their answer cells, as the widgets do."""
-    import json
+    from ssr_grader.quiz.evaluation import fill_evaluation as fill
 
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            var = cell.source.split("=", 1)[0].strip()
-            if var in answers:
-                cell.source = f"{var} = {json.dumps(answers[var], ensure_ascii=False)}"
-    return nb
+    return fill(nb, answers)
 
 
 def complete_evaluation(seed: int = 0) -> dict[str, str]:
@@ -90,9 +88,13 @@ def submit_evaluation(course: Course, student: str, answers: dict[str, str]) -> 
     """Put a filled-in evaluation into the learner's submitted folder, beside the quiz."""
     from ssr_widgets.evaluation import EVALUATION_NOTEBOOK
 
+    from ssr_grader.intake.submission import Incoming, accept, intake_record, received_dir
+
     released = course.released_notebook.parent / EVALUATION_NOTEBOOK
-    folder = course.root / "submitted" / student / course.quiz.assignment
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / EVALUATION_NOTEBOOK
-    nbformat.write(fill_evaluation(nbformat.read(released, as_version=4), answers), path)
-    return path
+    evaluation = nbformat.writes(fill_evaluation(nbformat.read(released, as_version=4), answers)).encode()
+    record = intake_record(course, student)
+    quiz = None
+    if record and record.get("received", {}).get("quiz"):  # the learner's quiz came in before: hand both in
+        quiz = (received_dir(course, student) / record["originals"] / course.quiz.notebook).read_bytes()
+    accept(course, Incoming(student, "test", quiz=quiz, evaluation=evaluation))
+    return course.root / "submitted" / student / course.quiz.assignment / EVALUATION_NOTEBOOK

@@ -1,21 +1,21 @@
-"""Autograde a batch of submissions one learner at a time, so one broken submission never stops the rest.
+"""Autograde submissions one learner at a time, so one broken submission never stops the rest.
 
 Uses nbgrader's own API (``NbGraderAPI.autograde``) per learner and reads scores back from the
-gradebook. Each learner gets an :class:`Outcome` in plain words: graded (with score), or not
-graded and why (a damaged file, a wrong file name, a time-out...).
+gradebook. Only submissions that ``ssr-trainer collect`` took in are graded: their notebook is the
+trusted quiz rebuilt with the learner's answers, and the learner's identity was checked at intake.
+Each learner gets an :class:`Outcome` in plain words: graded (with score), or not graded and why.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..course import Course
+from ..intake.notebook import Unreadable, read_notebook
+from ..intake.submission import intake_record, submitted_dir, written_quiz_matches
 
-__all__ = ["Outcome", "autograde_all", "check_submission_file", "grade_one", "precheck", "read_notebook_file",
-           "scores", "submitted_students"]
+__all__ = ["Outcome", "autograde_all", "grade_one", "precheck", "read_notebook_file", "scores", "submitted_students"]
 
 
 @dataclass(frozen=True)
@@ -31,31 +31,16 @@ class Outcome:
 def read_notebook_file(path: Path) -> tuple[dict | None, str | None]:
     """``(notebook JSON, None)``, or ``(None, a plain-language problem)`` when it cannot be used."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, f"the file could not be read ({exc.strerror})"
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        return None, "the file is not a notebook (it is not text)"
-    except json.JSONDecodeError as exc:
-        return None, (f"the notebook file is damaged (not valid JSON at line {exc.lineno}); "
-                      "ask the learner to upload it again")
-    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
-        return None, "the file is not a Jupyter notebook (no cells)"
-    return data, None
-
-
-def check_submission_file(path: Path) -> str | None:
-    """A plain-language problem with a submitted notebook file, or None if it can be graded."""
-    return read_notebook_file(path)[1]
+        return read_notebook(path), None
+    except Unreadable as exc:
+        return None, str(exc)
 
 
 def submitted_students(course: Course) -> list[str]:
     base = course.root / "submitted"
     if not base.is_dir():
         return []
-    return sorted(p.name for p in base.iterdir() if (p / course.quiz.assignment).is_dir())
+    return sorted(p.name for p in base.iterdir() if not p.name.startswith(".") and (p / course.quiz.assignment).is_dir())
 
 
 def autograde_all(course: Course, students: list[str] | None = None) -> list[Outcome]:
@@ -64,15 +49,18 @@ def autograde_all(course: Course, students: list[str] | None = None) -> list[Out
 
 
 def precheck(course: Course, student: str) -> Outcome | None:
-    """An ungraded Outcome saying why a submission cannot be graded (wrong name, damaged file), or None."""
-    folder = course.root / "submitted" / student / course.quiz.assignment
-    nb_path = folder / course.quiz.notebook
-    if not nb_path.exists():
-        found = sorted(p.name for p in folder.glob("*.ipynb"))
-        return Outcome(student, False, f"no {course.quiz.notebook} in the submission"
-                       + (f" (found: {', '.join(found)})" if found else ""))
-    problem = check_submission_file(nb_path)
-    return Outcome(student, False, problem) if problem else None
+    """An ungraded Outcome saying why a submission cannot be graded, or None when it can."""
+    folder = submitted_dir(course, student)
+    record = intake_record(course, student)
+    if record is None:
+        return Outcome(student, False, "not collected by  ssr-trainer collect  (nbgrader's own collect does not "
+                                       "check who sent a file): collect it again with ssr-trainer")
+    if not (folder / course.quiz.notebook).exists():
+        return Outcome(student, False, f"no {course.quiz.notebook} in the submission (only the evaluation came in)")
+    if not written_quiz_matches(course, student, record):
+        return Outcome(student, False, f"{course.quiz.notebook} was replaced after  ssr-trainer collect  took it in: "
+                                       "collect it again with ssr-trainer")
+    return None
 
 
 def grade_one(course: Course, student: str) -> Outcome:
@@ -84,7 +72,7 @@ def grade_one(course: Course, student: str) -> Outcome:
     if not result.get("success"):
         return Outcome(student, False, _first_error(log))
     score, max_score = scores(course, student)
-    notes = _grader_notes(course, student)
+    notes = tuple((intake_record(course, student) or {}).get("notes", []))
     if "Timeout" in log or "timed out" in log.lower():
         notes += ("a cell ran out of time and was stopped",)
     return Outcome(student, True, "graded", score, max_score, notes)
@@ -97,21 +85,6 @@ def scores(course: Course, student: str) -> tuple[float, float]:
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
         sub = gb.find_submission(course.quiz.assignment, student)
         return float(sub.score), float(sub.max_score)
-
-
-def _grader_notes(course: Course, student: str) -> tuple[str, ...]:
-    """The notes NeutraliseLearnerCode left in the autograded notebook (removed cells, cleared answers)."""
-    import nbformat
-
-    path = course.root / "autograded" / student / course.quiz.assignment / course.quiz.notebook
-    if not path.exists():
-        return ()
-    nb = nbformat.read(path, as_version=4)
-    notes = []
-    for cell in nb.cells:
-        if cell.get("metadata", {}).get("ssr_grader_note"):
-            notes += [re.sub(r"^- Grader note: ", "", line) for line in cell.source.splitlines() if line.strip()]
-    return tuple(notes)
 
 
 def _first_error(log: str) -> str:

@@ -1,13 +1,17 @@
-"""nbgrader hooks: run only plain answers at autograde, and explain answers in feedback.
+"""nbgrader hooks: grade only the trusted quiz with the learner's literal answers, and explain them in feedback.
 
-nbgrader executes a submitted notebook with the grader's privileges, including any cell the
-learner added (nbgrader issue #483), and its feedback shows hidden tests (#917, #1363). These
-preprocessors plug into nbgrader's own configurable lists (see ``nbgrader_config.py``):
+nbgrader executes a submitted notebook with the grader's privileges, trusts its cell metadata and
+tags, runs it in the folder the learner's extra files were copied into (nbgrader issue #483), and
+shows hidden tests in feedback (#917, #1363). ``ssr-trainer collect`` already writes only rebuilt
+notebooks into ``submitted/``; these preprocessors plug into nbgrader's own configurable lists
+(see ``nbgrader_config.py``) so that even plain ``nbgrader autograde`` stays safe:
 
-* :class:`NeutraliseLearnerCode` (``Autograde.sanitize_preprocessors``, after ``OverwriteCells``):
-  removes code cells that are not part of the quiz, and turns every answer cell into exactly
-  ``answer_qNN = "<letters>"`` — or an empty answer when it held anything else. Nothing the
-  learner wrote is executed as code.
+* :class:`TrustedQuizOnly` (first of ``Autograde.sanitize_preprocessors``): replaces the notebook
+  by the trusted released quiz with the answers read from it as literals
+  (:mod:`ssr_grader.grading.paper`). Idempotent on what ``ssr-trainer collect`` wrote.
+* :class:`ExecuteInEmptyFolder` (in ``Autograde.autograde_preprocessors``, instead of nbgrader's
+  ``Execute``): the kernel starts in a new empty folder, so a file handed in beside the notebook
+  can never shadow a module the quiz imports.
 * :class:`ExplainInFeedback` (``GenerateFeedback.preprocessors``): replaces each hidden test and
   its output with the learner's answer, right or wrong in words, and the rationale for every
   option, read from the trainer's item bank.
@@ -15,86 +19,66 @@ preprocessors plug into nbgrader's own configurable lists (see ``nbgrader_config
 
 from __future__ import annotations
 
-import ast
 import re
+import tempfile
 from pathlib import Path
 
 from nbformat.notebooknode import NotebookNode
 from nbformat.v4 import new_markdown_cell
-from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Unicode
 
-__all__ = ["ExplainInFeedback", "NeutraliseLearnerCode", "parse_answer"]
+from .answers import parse_answer
+
+__all__ = ["ExecuteInEmptyFolder", "ExplainInFeedback", "TrustedQuizOnly", "parse_answer"]
 
 _ANSWER_ID = re.compile(r"^answer_q\d{2,3}$")
-
-
-def parse_answer(source: str, answer_id: str, letters: str = "ABCDEFGH") -> str | None:
-    """The canonical answer (sorted capital letters) if ``source`` is only an answer line, else None.
-
-    Accepted: blank lines, comments, and one assignment ``answer_qNN = "<letters>"`` where the
-    letters may be lower case and separated by spaces, commas or semicolons. Anything else —
-    another statement, a call, a different variable — is not a plain answer.
-    """
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return None
-    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Assign):
-        return None
-    node = tree.body[0]
-    if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name) or node.targets[0].id != answer_id:
-        return None
-    if not isinstance(node.value, ast.Constant) or not isinstance(node.value.value, str):
-        return None
-    raw = re.sub(r"[\s,;]", "", node.value.value.upper())
-    if any(ch not in letters for ch in raw) or len(set(raw)) != len(raw):
-        return None
-    return "".join(sorted(raw))
 
 
 def _meta(cell: NotebookNode) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {}) or {}
 
 
-class NeutraliseLearnerCode(NbGraderPreprocessor):
-    """Keep only the quiz's own cells, and only plain answers in the answer cells."""
+class TrustedQuizOnly(NbGraderPreprocessor):
+    """Grade the trusted quiz with the submission's literal answers, never the submitted notebook itself."""
 
-    note = Unicode(
-        "Grader note: {what}",
-        help="Prefix of the Markdown note left where something was removed or cleared.",
-    ).tag(config=True)
+    course_root = Unicode("", help="The course folder (default: CourseDirectory.root).").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        from ..course import open_course
+        from .paper import notes_in, paper_for, rebuild
+
         info = resources["nbgrader"]
-        with Gradebook(info["db_url"]) as gb:
+        root = self.course_root or self.config.CourseDirectory.get("root") or "."
+        course = open_course(Path(root))
+        if info["assignment"] != course.quiz.assignment or f"{info['notebook']}.ipynb" != course.quiz.notebook:
+            return nb, resources  # not the quiz (nbgrader skips notebooks that are not in the gradebook)
+        paper = paper_for(course, info["student"])
+        answers = paper.read(nb)
+        notes = notes_in(nb) + answers.notes
+        if answers.notes:
+            self.log.warning("%s: %s", info.get("student", "?"), " ".join(answers.notes))
+        rebuilt = rebuild(paper, answers, notes)
+        resources.setdefault("ssr_grader", {})["notes"] = notes
+        return rebuilt, resources
+
+
+class ExecuteInEmptyFolder(Execute):
+    """nbgrader's ``Execute``, but the kernel's working folder is new and empty.
+
+    nbgrader runs the kernel in the autograded folder, where every file the learner handed in
+    beside the notebook was copied; Python puts that folder first on ``sys.path``.
+    """
+
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        meta = resources.setdefault("metadata", {})
+        folder = meta.get("path")
+        with tempfile.TemporaryDirectory(prefix="ssr-grade-") as empty:
+            meta["path"] = empty
             try:
-                source_nb = gb.find_notebook(info["notebook"], info["assignment"])
-            except MissingEntry:
-                return nb, resources  # not a notebook of the assignment: nbgrader reports it
-            known = {c.name for c in source_nb.source_cells}
-        kept, problems = [], []
-        for cell in nb.cells:
-            meta = _meta(cell)
-            grade_id = meta.get("grade_id")
-            if cell.cell_type == "code" and grade_id not in known:
-                problems.append("a code cell that is not part of the quiz was removed before grading.")
-                continue
-            if cell.cell_type == "code" and grade_id and _ANSWER_ID.match(grade_id) and meta.get("solution"):
-                answer = parse_answer(cell.source, grade_id)
-                if answer is None:
-                    problems.append(f"the answer cell {grade_id} held more than a plain answer; it was cleared.")
-                    answer = ""
-                cell.source = f'{grade_id} = "{answer}"'
-            kept.append(cell)
-        if problems:
-            self.log.warning("%s: %s", info.get("student", "?"), " ".join(problems))
-            text = "\n".join(f"- {self.note.format(what=p)}" for p in problems)
-            kept.insert(0, new_markdown_cell(text, metadata={"ssr_grader_note": True}))
-        nb.cells = kept
-        resources.setdefault("ssr_grader", {})["problems"] = problems
-        return nb, resources
+                return super().preprocess(nb, resources)
+            finally:
+                meta["path"] = folder
 
 
 class ExplainInFeedback(NbGraderPreprocessor):

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import json
+
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from ssr_widgets.evaluation import EVALUATION_NOTEBOOK, Evaluation, load_evaluation
+from ssr_widgets.evaluation import EVALUATION_NOTEBOOK, MAX_TEXT, Evaluation, load_evaluation
 
-__all__ = ["build_evaluation_notebook", "write_evaluation"]
+__all__ = ["build_evaluation_notebook", "fill_evaluation", "write_evaluation"]
 
 _FIXED = {"editable": False, "deletable": False}
 
@@ -99,3 +101,17 @@ def write_evaluation(folder: Path, evaluation: Evaluation | None = None) -> Path
     out = folder / EVALUATION_NOTEBOOK
     nbformat.write(nb, out)
     return out
+
+
+def fill_evaluation(nb: nbformat.NotebookNode, answers: dict[str, str]) -> nbformat.NotebookNode:
+    """Write answers (``{"eval_pace": "3", ...}``) into the form's answer cells as string literals, as the widgets do.
+
+    Only cells that are exactly a blank answer line of the form (``eval_x = ""``) are filled, so
+    this is meant for the trusted form; each text is cut to the form's limit.
+    """
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.endswith(' = ""'):
+            var = cell.source[: -len(' = ""')]
+            if var in answers:
+                cell.source = f"{var} = {json.dumps(str(answers[var])[:MAX_TEXT], ensure_ascii=False)}"
+    return nb

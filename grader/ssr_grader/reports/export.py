@@ -9,15 +9,15 @@ good one.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..course import Course
-from ..files import atomic_write_bytes, atomic_write_text
+from nbgrader.plugins import ExportPlugin
 
-__all__ = ["GradeRow", "grade_rows", "write_grades_csv", "write_nbgrader_export"]
+from ..course import Course
+from .csvfile import write_csv
+
+__all__ = ["GradeRow", "SafeCsvExportPlugin", "grade_rows", "write_grades_csv", "write_nbgrader_export"]
 
 COLUMNS = ["id", "first_name", "last_name", "email", "score", "max_score", "percent", "passed", "needs_hand_marking"]
 
@@ -61,38 +61,64 @@ def grade_rows(course: Course) -> list[GradeRow]:
 
 
 def write_grades_csv(course: Course, path: Path) -> list[GradeRow]:
+    """Our grades CSV: one row per learner, quoted, formulas neutralised, UTF-8 with BOM (spreadsheets read names)."""
     rows = grade_rows(course)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for r in rows:
-        writer.writerow([r.id, r.first_name, r.last_name, r.email,
-                         "" if r.score is None else f"{r.score:g}", f"{r.max_score:g}",
-                         "" if r.percent is None else f"{r.percent:g}",
-                         "yes" if r.passed(course.quiz.pass_mark) else "no",
-                         "yes" if r.needs_hand_marking else "no"])
-    atomic_write_text(path, buf.getvalue(), encoding="utf-8-sig")  # BOM: spreadsheets read UTF-8 names
+    write_csv(path, COLUMNS, ([r.id, r.first_name, r.last_name, r.email,
+                               "" if r.score is None else f"{r.score:g}", f"{r.max_score:g}",
+                               "" if r.percent is None else f"{r.percent:g}",
+                               "yes" if r.passed(course.quiz.pass_mark) else "no",
+                               "yes" if r.needs_hand_marking else "no"] for r in rows), numbers=(4, 5, 6))
     return rows
 
 
-def write_nbgrader_export(course: Course, path: Path) -> Path:
-    """nbgrader's own full grades table (its ``CsvExportPlugin``, as ``nbgrader export`` writes it).
+NBGRADER_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
+                    "raw_score", "late_submission_penalty", "score", "max_score"]
 
-    It has one row per learner and assignment with nbgrader's columns (timestamp, raw score,
-    late penalty...), for graders who use nbgrader's tools. Written to a temporary file, then
-    moved into place, like the LMS CSV.
+
+class SafeCsvExportPlugin(ExportPlugin):
+    """nbgrader's ``CsvExportPlugin`` with the same columns and values, written as proper CSV.
+
+    nbgrader's own plugin joins fields with commas without quoting, so a comma in a name shifts
+    the row, and it passes formulas from names through to the spreadsheet.
+    """
+
+    def export(self, gradebook) -> None:
+        from nbgrader.api import MissingEntry
+
+        dest = Path(self.to or "grades.csv")
+        students = {str(s) for s in self.student}
+        assignments = {str(a) for a in self.assignment}
+        rows = []
+        for assignment in gradebook.assignments:
+            if assignments and assignment.name not in assignments:
+                continue
+            for student in gradebook.students:
+                if students and student.id not in students:
+                    continue
+                try:
+                    sub = gradebook.find_submission(assignment.name, student.id)
+                except MissingEntry:
+                    timestamp, raw, penalty, score = "", 0.0, 0.0, 0.0
+                else:
+                    timestamp, raw, penalty = sub.timestamp, sub.score, sub.late_submission_penalty
+                    score = max(0.0, sub.score - penalty)
+                values = [assignment.name, assignment.duedate, timestamp, student.id, student.last_name,
+                          student.first_name, student.email, raw, penalty, score, assignment.max_score]
+                rows.append(["" if v is None else str(v) if not isinstance(v, str) else v for v in values])
+        self.log.info("Exporting grades to %s", dest)
+        write_csv(dest, NBGRADER_COLUMNS, rows, bom=False, lineterminator="\n", numbers=(1, 2, 7, 8, 9, 10))
+
+
+def write_nbgrader_export(course: Course, path: Path) -> Path:
+    """nbgrader's full grades table (the columns of ``nbgrader export``), for graders who use nbgrader's tools.
+
+    One row per learner and assignment (timestamp, raw score, late penalty...), written by
+    :class:`SafeCsvExportPlugin`, which ``nbgrader export`` also uses in this course.
     """
     from nbgrader.api import Gradebook
-    from nbgrader.plugins import CsvExportPlugin
 
     coursedir = course.api().coursedir
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.nbgrader.tmp")
-    try:
-        plugin = CsvExportPlugin(config=course.config(), to=str(tmp), assignment=[course.quiz.assignment])
-        with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
-            plugin.export(gb)
-        atomic_write_bytes(path, tmp.read_bytes())
-    finally:
-        tmp.unlink(missing_ok=True)
+    plugin = SafeCsvExportPlugin(config=course.config(), to=str(path), assignment=[course.quiz.assignment])
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        plugin.export(gb)
     return path

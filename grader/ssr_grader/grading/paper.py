@@ -1,0 +1,163 @@
+"""A learner's paper: the trusted quiz they were given, and the notebook rebuilt from it with their answers.
+
+This is the trust boundary of grading. The notebook that nbgrader runs is never the file a
+learner handed in: it is the trainer's released quiz (from the course folder) with each answer
+cell set to the learner's literal letters and the open answer set to their text, escaped so that
+formgrader and the feedback show it as text. Metadata, tags, cell types, outputs, the kernelspec,
+extra cells and extra files of the submission never reach the kernel or a trainer's browser.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from ..course import Course
+from .answers import Question, QuizAnswers, read_quiz_answers
+
+__all__ = ["NOTE_KEY", "Paper", "as_markdown_text", "is_markdown_text", "markdown_text", "notes_in", "paper_for",
+           "rebuild"]
+
+NOTE_KEY = "ssr_grader_note"
+
+_ANSWER_ID = re.compile(r"^answer_q\d{2,3}$")
+
+
+@dataclass(frozen=True)
+class Paper:
+    """The trusted quiz a learner answered: the released notebook and what each question accepts."""
+
+    notebook: nbformat.NotebookNode
+    questions: tuple[Question, ...]
+    open_id: str
+    open_stub: str
+    open_prompt: str | None  # source of the cell before the open answer (to find it without metadata)
+    open_end: str | None  # source of the cell after it
+
+    def read(self, nb: dict) -> QuizAnswers:
+        """The answers in a submission's parsed JSON (see :func:`read_quiz_answers`)."""
+        return read_quiz_answers(nb, self.questions, self.open_id, self.open_stub, self.open_prompt, self.open_end)
+
+
+def _gid(cell) -> str:
+    return (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id", "")
+
+
+@functools.lru_cache(maxsize=8)
+def _load(path: str, mtime_ns: int, items: tuple[tuple[str, str], ...], open_id: str) -> Paper:
+    nb = nbformat.read(path, as_version=4)
+    letters = dict(items)
+    questions, n = [], 0
+    for cell in nb.cells:
+        gid = _gid(cell)
+        if cell.cell_type == "code" and _ANSWER_ID.match(gid) and gid in letters:
+            n += 1
+            questions.append(Question(gid, n, letters[gid]))
+    sources = [c.source for c in nb.cells]
+    idx = next((i for i, c in enumerate(nb.cells) if _gid(c) == open_id), None)
+    stub = nb.cells[idx].source if idx is not None else ""
+    before = sources[idx - 1] if idx else None
+    after = sources[idx + 1] if idx is not None and idx + 1 < len(sources) else None
+    return Paper(nb, tuple(questions), open_id, stub, before, after)
+
+
+def paper_for(course: Course, student: str | None = None) -> Paper:
+    """The trusted paper of ``student``: today the one released quiz, the same for every learner."""
+    path = course.released_notebook
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: build the quiz first (ssr-trainer build-quiz)")
+    items = tuple((course.bank.item(i).answer_id, "".join(o.id for o in course.bank.item(i).options))
+                  for i in course.quiz.items)
+    return _load(str(path), path.stat().st_mtime_ns, items, course.quiz.open_question.id)
+
+
+_SPECIAL = "\\`*_{}[]()#+-.!|~$^=:"
+_MARKDOWN_SPECIAL = re.compile("([" + re.escape(_SPECIAL) + "])")
+_ENTITY = re.compile(r"&(?:amp|lt|gt);")
+
+
+def as_markdown_text(text: str) -> str:
+    """Markdown that shows ``text`` exactly as typed: no HTML, no links, no images, no maths, no formatting.
+
+    ``&``, ``<`` and ``>`` become character references, every Markdown punctuation character is
+    backslash-escaped, and line breaks are kept as hard breaks, so that nbconvert (formgrader, the
+    feedback HTML) and JupyterLab render the learner's words and nothing else.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    lines = [line.strip() for line in text.split("\n")]
+    out: list[str] = []
+    for line, nxt in zip(lines, [*lines[1:], ""], strict=True):
+        out.append(line + ("\\" if line and nxt else ""))
+    return "\n".join(out).strip("\n")
+
+
+def is_markdown_text(text: str) -> bool:
+    """True when ``text`` can only render as plain text: what :func:`as_markdown_text` produces.
+
+    No ``<`` or ``>``, every ``&`` starts one of three character references, every Markdown
+    punctuation character is escaped, a backslash escapes punctuation or ends a line, and no
+    control characters.
+    """
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\":
+            if i + 1 >= n or not (text[i + 1] in _SPECIAL or text[i + 1] == "\n"):
+                return False
+            i += 2
+            continue
+        if ch == "&":
+            m = _ENTITY.match(text, i)
+            if not m:
+                return False
+            i = m.end()
+            continue
+        if ch in _SPECIAL or ch in "<>" or not (ch in "\n\t" or ch.isprintable()):
+            return False
+        i += 1
+    return True
+
+
+def markdown_text(text: str) -> str:
+    """``text`` itself when it already renders as plain text, else :func:`as_markdown_text` of it (idempotent)."""
+    return text if is_markdown_text(text) else as_markdown_text(text)
+
+
+def rebuild(paper: Paper, answers: QuizAnswers, notes: tuple[str, ...] = ()) -> nbformat.NotebookNode:
+    """The trusted quiz with these answers in it: the only notebook of a learner that nbgrader ever runs.
+
+    ``notes`` say what was cleared or chosen at intake; they go into a Markdown cell at the top,
+    as text, so a grader in formgrader sees them.
+    """
+    nb = copy.deepcopy(paper.notebook)
+    for cell in nb.cells:
+        gid = _gid(cell)
+        if gid in answers.choices:
+            cell.source = f'{gid} = "{answers.choices[gid]}"'
+        elif gid == paper.open_id and answers.open_answer:
+            cell.source = markdown_text(answers.open_answer)
+    if notes:
+        text = "\n".join(f"- {markdown_text(n)}" for n in notes)
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell(text, metadata={NOTE_KEY: True}))
+    return nb
+
+
+def notes_in(nb: dict) -> tuple[str, ...]:
+    """The grader notes that :func:`rebuild` put at the top of a notebook (as their Markdown lines)."""
+    cells = nb.get("cells") or []
+    first = cells[0] if cells and isinstance(cells[0], dict) else {}
+    meta = first.get("metadata")
+    if not (isinstance(meta, dict) and meta.get(NOTE_KEY)):
+        return ()
+    from ..intake.notebook import cell_text
+
+    text = cell_text(first) or ""
+    return tuple(line[2:] for line in text.splitlines() if line.startswith("- "))
