@@ -3,6 +3,10 @@
 ``course.yml`` is the only list of sections. This module writes, from it, the navigation cells
 of every notebook (cells tagged ``nav``), the course map in the welcome notebook (the cell
 tagged ``course-map``) and the map in ``README.md`` (between ``course-map`` markers).
+It also marks every course notebook as one whose cells may run when it opens (notebook metadata
+``ssr_course.run_on_open``, read by the course's JupyterLab extension in ``jupyter-config/``, which
+runs only notebooks that are also trusted), and puts the same one-line fallback, "Run All Cells",
+under the top navigation of every section (the cell tagged ``run-hint``).
 Run ``python -m ssr_widgets.navigation --write`` after changing ``course.yml``;
 ``--check`` (used by CI) fails if anything is out of date.
 """
@@ -15,13 +19,20 @@ from pathlib import Path
 
 from .model import Course, Section
 
-__all__ = ["course_map_markdown", "nav_markdown", "objectives_markdown", "sync"]
+__all__ = ["RUN_HINT", "course_map_markdown", "nav_markdown", "objectives_markdown", "sync"]
 
 NAV_TAG = "nav"
 MAP_TAG = "course-map"
 OBJECTIVES_TAG = "objectives"
 README_START = "<!-- course-map:start (generated from ssr_widgets/content/course.yml) -->"
 README_END = "<!-- course-map:end -->"
+RUN_HINT_TAG = "run-hint"
+METADATA_KEY = "ssr_course"
+RUN_ON_OPEN = {"run_on_open": True}
+RUN_HINT = (
+    "*The exercises appear a few seconds after this page opens. If they do not appear, or disappear later, "
+    "open the menu **Run** and choose **Run All Cells**.*"
+)
 
 
 def nav_markdown(course: Course, section_id: str) -> str:
@@ -115,11 +126,16 @@ def sync(root: Path, *, write: bool) -> list[str]:
                         cell.source = text
         if found_nav == 0:
             problems.append(f"{s.notebook}: has no cell tagged '{NAV_TAG}'")
+        if nb.metadata.get(METADATA_KEY) != RUN_ON_OPEN:
+            changed = True
+            nb.metadata[METADATA_KEY] = dict(RUN_ON_OPEN)
+        if s.id != course.sections[0].id and _sync_run_hint(nb):
+            changed = True
         if changed:
             if write:
                 nbformat.write(nb, path)
             else:
-                problems.append(f"{s.notebook}: navigation or course map is out of date")
+                problems.append(f"{s.notebook}: navigation, course map, run hint or run-on-open marker is out of date")
     readme = root / "README.md"
     if readme.exists():
         text = readme.read_text(encoding="utf-8")
@@ -135,6 +151,26 @@ def sync(root: Path, *, write: bool) -> list[str]:
         else:
             problems.append("README.md: course-map markers are missing")
     return problems
+
+
+def _sync_run_hint(nb) -> bool:
+    """Put the "Run All Cells" fallback right under the notebook's first navigation cell; True if changed."""
+    import nbformat
+
+    tagged = [c for c in nb.cells if RUN_HINT_TAG in c.get("metadata", {}).get("tags", [])]
+    nav_at = next((n for n, c in enumerate(nb.cells) if NAV_TAG in c.get("metadata", {}).get("tags", [])), None)
+    if nav_at is None:
+        return False  # reported as a missing navigation cell
+    want_at = nav_at + 1
+    if len(tagged) == 1 and nb.cells.index(tagged[0]) == want_at:
+        if tagged[0].source == RUN_HINT:
+            return False
+        tagged[0].source = RUN_HINT
+        return True
+    for cell in tagged:
+        nb.cells.remove(cell)
+    nb.cells.insert(want_at, nbformat.v4.new_markdown_cell(RUN_HINT, metadata={"tags": [RUN_HINT_TAG]}))
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
