@@ -84,16 +84,27 @@ def build_quiz_cmd(course_dir: Path | None, learner_copy: Path | None, replace_g
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @course_dir_option
 def roster_cmd(csv_file: Path, course_dir: Path | None) -> None:
-    """Add or update the cohort's learners from a roster CSV (id, first name, last name, email).
+    """Add or update the cohort's learners from a roster file, as downloaded from the LMS or our own CSV.
+
+    \b
+    Accepted as they come, unedited:
+      Moodle's grading worksheet (Assignment → Download grading worksheet)
+      Canvas's gradebook export (Grades → Export → Export Entire Gradebook)
+      Blackboard's Grade Center download (Work Offline → Download)
+      our own CSV: id, first name, last name, email
+    With an LMS file, each learner's uploads are later matched by the LMS's own id for them,
+    and  ssr-trainer export  writes the grades back into a copy of this file.
 
     Every bad row is reported at once and nothing is changed until the file is clean. Re-running
     with an updated roster adds new learners and updates names and emails; nobody is removed.
 
     \b
-    Example:
+    Examples:
+      ssr-trainer roster "Grades-SSR101-End-of-course quiz-42.csv"
       ssr-trainer roster cohort-2026-11.csv
     """
-    from .intake.roster import RosterError, read_roster, sync_gradebook
+    from .intake.roster import RosterError, read_roster, roster_lms, sync_gradebook
+    from .reports.lms_gradebook import keep_roster_file
 
     course = _course(course_dir)
     try:
@@ -107,6 +118,9 @@ def roster_cmd(csv_file: Path, course_dir: Path | None) -> None:
     click.echo(f"Roster: {len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged.")
     if report.not_in_roster:
         click.echo(f"Kept (in the gradebook, not in this file): {', '.join(report.not_in_roster)}")
+    if lms := roster_lms(learners):
+        kept = keep_roster_file(course, lms, csv_file)
+        click.echo(f"Kept a copy of the {lms.capitalize()} file ({kept}): export writes the grades back into it.")
     click.echo("Next: release the quiz and the evaluation:  ssr-trainer release  (or --lms-package <zip>)")
 
 
@@ -152,15 +166,20 @@ def grade_cmd(course_dir: Path | None, workers: int | None, force: bool, quiet: 
               help="the CSV file to write (default: grades.csv in the course folder, where git ignores it)")
 @click.option("--nbgrader-output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="where to write nbgrader's own export (default: <output>-nbgrader.csv)")
-def export_cmd(course_dir: Path | None, output: Path | None, nbgrader_output: Path | None) -> None:
-    """Write the grades CSV for an LMS gradebook (id, names, email, score, percent, passed),
-    and nbgrader's own export (its full table, as  nbgrader export  writes it).
+@click.option("--lms-column", default=None, metavar="TITLE",
+              help="Canvas: the gradebook column of the quiz, when its title does not name the quiz")
+def export_cmd(course_dir: Path | None, output: Path | None, nbgrader_output: Path | None,
+               lms_column: str | None) -> None:
+    """Write the grades CSV (id, names, email, score, percent, passed), nbgrader's own export, and,
+    when the roster came from an LMS file, that file with the grades filled in, ready to upload:
+    Moodle's grading worksheet (and a feedback-files zip), or Canvas's gradebook CSV.
 
     \b
     Example:
       ssr-trainer export --output cohort-2026-11-grades.csv
     """
     from .reports.export import write_grades_csv, write_nbgrader_export
+    from .reports.lms_gradebook import LmsExportError, write_lms_files
 
     course = _course(course_dir)
     output = output or course.root / "grades.csv"
@@ -171,6 +190,20 @@ def export_cmd(course_dir: Path | None, output: Path | None, nbgrader_output: Pa
     passed = sum(r.passed(course.quiz.pass_mark) for r in rows)
     click.echo(f"Wrote {output}: {len(rows)} learners, {passed} passed.")
     click.echo(f"Wrote {nbgrader_output}: nbgrader's own export.")
+    try:
+        back = write_lms_files(course, output.parent, canvas_column=lms_column)
+    except LmsExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    if back is not None:
+        for path in back.files:
+            click.echo(f"Wrote {path}: for {back.lms.capitalize()}, {len(back.graded)} grades filled in.")
+        for note in back.notes:
+            click.echo(f"Note: {note}")
+        if back.lms == "moodle" and back.files:
+            click.echo("Upload it in Moodle: the assignment → View all submissions → Grading action → Upload grading "
+                       "worksheet; the zip: Upload multiple feedback files in a zip.")
+        elif back.lms == "canvas" and back.files:
+            click.echo("Upload it in Canvas: Grades → Import → choose the file → review the changes → Save.")
     if waiting:
         click.echo(f"Still to mark by hand ({len(waiting)}): {', '.join(waiting)} — their scores may rise.")
     click.echo("Next: the cohort report:  ssr-trainer report")
@@ -210,7 +243,7 @@ def release_cmd(course_dir: Path | None, lms_package: Path | None) -> None:
       ssr-trainer release
       ssr-trainer release --lms-package ssr-quiz-for-lms.zip
     """
-    from .intake.distribute import lms_package as make_package
+    from .quiz.package import lms_package as make_package
 
     course = _course(course_dir)
     if not course.released_notebook.exists():
@@ -231,33 +264,52 @@ def release_cmd(course_dir: Path | None, lms_package: Path | None) -> None:
 @main.command("collect")
 @course_dir_option
 @click.option("--zip", "zip_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="an LMS 'download all submissions' zip (files named <learner id>_<notebook>.ipynb)")
+              help="an LMS's 'download all submissions' zip (Moodle, Canvas or Blackboard), as downloaded")
 def collect_cmd(course_dir: Path | None, zip_file: Path | None) -> None:
-    """Collect submissions from the nbgrader exchange, or from an LMS zip download.
+    """Take submissions in from an LMS download or the nbgrader exchange: answers only, identity checked.
+
+    \b
+    From an LMS zip, each file goes to the learner the LMS's own part of its path names
+    (Moodle participant number, Canvas user id, Blackboard username), matched to the roster
+    imported from the same LMS. From the exchange, a submission is taken only from the account
+    that owns its files. Only the answers are taken: the quiz that gets graded is rebuilt from
+    the trusted quiz. Files that match nobody, archives inside the download, oversized or
+    damaged files are listed at the end, and never stop the others.
 
     \b
     Examples:
+      ssr-trainer collect --zip "SSR101-End-of-course quiz-42.zip"
       ssr-trainer collect
-      ssr-trainer collect --zip moodle-download.zip
     """
-    from .intake.distribute import collect_zip
+    from .intake.archive import ArchiveError
+    from .intake.download import collect_download
+    from .intake.exchange import collect_exchange
 
     course = _course(course_dir)
-    if zip_file:
-        try:
-            report = collect_zip(course, zip_file)
-        except (ValueError, RuntimeError) as exc:
-            raise click.ClickException(str(exc)) from None
-        click.echo(f"Collected submissions of {len(report.collected)} learners.")
-        if report.skipped:
-            click.echo(f"Not collected ({len(report.skipped)}) — check these files:")
-            for line in report.skipped:
-                click.echo(f"  {line}")
-    else:
-        result = course.api().collect(course.quiz.assignment)
-        if not result["success"]:
-            raise click.ClickException(f"nbgrader could not collect:\n{result.get('log', '')[-2000:]}")
-        click.echo("Collected the submissions from the exchange.")
+    if not course.released_notebook.exists():
+        raise click.ClickException("the quiz is not built yet: run  ssr-trainer build-quiz  first")
+    try:
+        report = collect_download(course, zip_file) if zip_file else collect_exchange(course)
+    except (ArchiveError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from None
+    by_status: dict[str, list[str]] = {}
+    for a in report.accepted:
+        by_status.setdefault(a.status, []).append(a.student)
+    click.echo(f"Collected {len(report.accepted)} learners: {len(by_status.get('new', []))} new, "
+               f"{len(by_status.get('updated', []))} updated, {len(by_status.get('unchanged', []))} unchanged.")
+    notes = [(a.student, n) for a in report.accepted if a.status != "unchanged" for n in a.notes]
+    if notes:
+        click.echo(f"Notes ({len(notes)}):")
+        for student, note in notes:
+            click.echo(f"  {student}: {note}")
+    if report.refused:
+        click.echo(f"Not collected ({len(report.refused)}):")
+        for r in report.refused:
+            click.echo(f"  {r.student}: {r.reason}")
+    if report.problems:
+        click.echo(f"Files not taken ({len(report.problems)}) — check these:")
+        for line in report.problems:
+            click.echo(f"  {line}")
     click.echo("Next: grade them:  ssr-trainer grade")
 
 

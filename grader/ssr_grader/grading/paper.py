@@ -13,7 +13,6 @@ import copy
 import functools
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import nbformat
 

@@ -1,4 +1,4 @@
-"""Cohort roster: read a CSV of learners, report every bad row at once, and sync nbgrader's gradebook.
+"""Cohort roster: read our CSV or an LMS's own file, report every bad row at once, and sync nbgrader's gradebook.
 
 A roster comes from a spreadsheet or an LMS export, so it may carry a byte-order mark, Windows
 line ends, a legacy encoding, stray spaces, or names in any script. Names are kept exactly as
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 
-__all__ = ["Learner", "RosterError", "SyncReport", "read_roster", "sync_gradebook"]
+__all__ = ["Learner", "RosterError", "SyncReport", "read_roster", "roster_lms", "sync_gradebook"]
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$")
 # Accepted header names for each field (case and spaces do not matter).
@@ -35,6 +35,7 @@ class Learner:
     first_name: str
     last_name: str
     email: str
+    lms_key: str | None = None  # "moodle:212095", "canvas:4521", "blackboard:jdoe": the LMS's id of this learner
 
     @property
     def full_name(self) -> str:
@@ -60,8 +61,7 @@ def _decode(raw: bytes) -> tuple[str, str | None]:
     return raw.decode("cp1252", errors="replace"), "not UTF-8: read as Windows-1252; check accented names"
 
 
-def read_roster(path: Path) -> tuple[list[Learner], list[str]]:
-    """Read and validate a roster CSV. Returns (learners, notes); raises RosterError listing all bad rows."""
+def _rows(path: Path) -> tuple[list[list[str]], list[str], bytes]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -73,15 +73,28 @@ def read_roster(path: Path) -> tuple[list[Learner], list[str]]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    rows = [r for r in reader]
+    rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
     if not rows:
         raise RosterError(path, ["the file is empty"])
-    header = [unicodedata.normalize("NFC", h).strip().lower() for h in rows[0]]
+    return rows, notes, raw
+
+
+@dataclass(frozen=True)
+class _Entry:
+    row: int
+    id: str
+    first_name: str
+    last_name: str
+    email: str
+    lms_key: str | None = None
+
+
+def _plain_entries(path: Path, header: list[str], rows: list[list[str]]) -> list[_Entry]:
+    low = [unicodedata.normalize("NFC", h).strip().lower() for h in header]
     columns: dict[str, int] = {}
-    problems: list[str] = []
+    problems = []
     for field, names in HEADERS.items():
-        for i, h in enumerate(header):
+        for i, h in enumerate(low):
             if h in names:
                 columns[field] = i
                 break
@@ -89,17 +102,111 @@ def read_roster(path: Path) -> tuple[list[Learner], list[str]]:
             problems.append(f"header: no column for {field.replace('_', ' ')} (accepted names: {', '.join(names)})")
     if problems:
         raise RosterError(path, problems)
+    return [_Entry(n, *(_cell(row, columns[f]) for f in ("id", "first_name", "last_name", "email")))
+            for n, row in enumerate(rows[1:], start=2)]
+
+
+def _cell(row: list[str], i: int | None) -> str:
+    return unicodedata.normalize("NFC", row[i]).strip() if i is not None and i < len(row) else ""
+
+
+def _moodle_entries(header: list[str], rows: list[list[str]]) -> tuple[list[_Entry], list[str]]:
+    from .lms.moodle import participant
+
+    col = {h: i for i, h in enumerate(header)}
+    entries, problems = [], []
+    for n, row in enumerate(rows[1:], start=2):
+        ident = _cell(row, col["Identifier"])
+        if not ident:
+            continue
+        key = participant(ident)
+        if key is None:
+            problems.append(f"row {n}: Identifier {ident!r} is not Moodle's 'Participant <number>'")
+            continue
+        first, _, last = _cell(row, col.get("Full name")).partition(" ")
+        entries.append(_Entry(n, f"moodle-{key}", first, last, _cell(row, col.get("Email address")), f"moodle:{key}"))
+    return entries, problems
+
+
+def _canvas_entries(header: list[str], rows: list[list[str]]) -> tuple[list[_Entry], list[str], list[str]]:
+    from .lms.canvas import is_points_row, split_student
+
+    col = {h.strip(): i for i, h in enumerate(header)}
+    entries, problems, notes = [], [], []
+    for n, row in enumerate(rows[1:], start=2):
+        if is_points_row(row):
+            continue
+        uid = _cell(row, col["ID"])
+        if "Student" in col:
+            first, last = split_student(_cell(row, col["Student"]))
+        else:
+            first, last = _cell(row, col.get("FirstName")), _cell(row, col.get("LastName"))
+        if (last, first) == ("Student", "Test"):
+            notes.append(f"row {n}: Canvas's test student left out")
+            continue
+        if not uid.isdigit():
+            problems.append(f"row {n}: ID {uid!r} is not a Canvas user id (a number)")
+            continue
+        entries.append(_Entry(n, f"canvas-{uid}", first, last, "", f"canvas:{uid}"))
+    return entries, problems, notes
+
+
+def _blackboard_entries(header: list[str], rows: list[list[str]]) -> list[_Entry]:
+    col = {h: i for i, h in enumerate(header)}
+    out = []
+    for n, row in enumerate(rows[1:], start=2):
+        user = _cell(row, col["Username"])
+        lid = re.sub(r"[^A-Za-z0-9.-]", "-", user).strip("-.")[:64] if user else ""
+        out.append(_Entry(n, lid, _cell(row, col["First Name"]), _cell(row, col["Last Name"]), "",
+                          f"blackboard:{user}" if user else None))
+    return out
+
+
+_BAD_NAME = re.compile(r"[<>\x00-\x1f\x7f]")
+
+
+def read_roster(path: Path) -> tuple[list[Learner], list[str]]:
+    """Read and validate a roster: our CSV, Moodle's grading worksheet, Canvas's gradebook export or
+    Blackboard's Grade Center download, as downloaded. Returns (learners, notes); raises RosterError
+    listing every bad row. Learners from an LMS file carry the LMS's id for them (``lms_key``).
+    """
+    from .lms import blackboard, canvas, moodle
+
+    rows, notes, _ = _rows(path)
+    header = [unicodedata.normalize("NFC", h).strip() for h in rows[0]]
+    problems: list[str] = []
+    lms = None
+    if moodle.is_worksheet(header):
+        lms = "moodle"
+        entries, problems = _moodle_entries(header, rows)
+    elif canvas.is_gradebook(header):
+        lms = "canvas"
+        entries, problems, more = _canvas_entries(header, rows)
+        notes += more
+    elif blackboard.is_grade_center(header):
+        lms = "blackboard"
+        entries = _blackboard_entries(header, rows)
+    else:
+        entries = _plain_entries(path, header, rows)
+    if lms:
+        notes.insert(0, f"read as {lms.capitalize()}'s own file: learners are matched to their uploads by the "
+                        f"{ {'moodle': 'participant number', 'canvas': 'Canvas user id', 'blackboard': 'username'}[lms]}")
 
     learners: list[Learner] = []
     seen: dict[str, int] = {}
     seen_email: dict[str, int] = {}
-    for n, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
+    required = ("id", "first_name") if lms else ("id", "first_name", "email")
+    for e in entries:
+        n = e.row
+        values = {"id": e.id, "first_name": e.first_name, "last_name": e.last_name, "email": e.email}
+        if not any(values.values()):
             continue  # blank line
-        values = {f: unicodedata.normalize("NFC", row[i]).strip() if i < len(row) else "" for f, i in columns.items()}
-        row_problems = [f"row {n}: missing {f.replace('_', ' ')}" for f in ("id", "first_name", "email")
-                        if not values[f]]
-        lid = values["id"]
+        row_problems = [f"row {n}: missing {f.replace('_', ' ')}" for f in required if not values[f]]
+        for f in ("first_name", "last_name"):
+            if _BAD_NAME.search(values[f]):
+                row_problems.append(f"row {n}: {f.replace('_', ' ')} {values[f]!r} holds '<', '>' or a control "
+                                    "character, which no real name has")
+        lid = e.id
         if lid and not ID_PATTERN.match(lid):
             row_problems.append(f"row {n}: id {lid!r} may only use letters, digits, '.' and '-' (at most 64)")
         elif lid:
@@ -108,12 +215,12 @@ def read_roster(path: Path) -> tuple[list[Learner], list[str]]:
                 row_problems.append(f"row {n}: id {lid!r} is already used in row {seen[key]}")
             else:
                 seen[key] = n
-        email = values["email"]
+        email = e.email
         if email:
             try:
                 email = validate_email(email, check_deliverability=False).normalized
             except EmailNotValidError as exc:
-                row_problems.append(f"row {n}: email {values['email']!r} is not valid ({exc})")
+                row_problems.append(f"row {n}: email {e.email!r} is not valid ({exc})")
             else:
                 if email.lower() in seen_email:
                     row_problems.append(f"row {n}: email {email} is already used in row {seen_email[email.lower()]}")
@@ -121,12 +228,18 @@ def read_roster(path: Path) -> tuple[list[Learner], list[str]]:
         if row_problems:
             problems += row_problems
             continue
-        learners.append(Learner(lid, values["first_name"], values["last_name"], email))
+        learners.append(Learner(lid, e.first_name, e.last_name, email, e.lms_key))
     if problems:
         raise RosterError(path, problems)
     if not learners:
         raise RosterError(path, ["no learners in the file (only a header)"])
     return learners, notes
+
+
+def roster_lms(learners: list[Learner]) -> str | None:
+    """The LMS a roster came from (``"moodle"``, ``"canvas"``, ``"blackboard"``), or None for our own CSV."""
+    keys = {lr.lms_key.split(":", 1)[0] for lr in learners if lr.lms_key}
+    return keys.pop() if len(keys) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -145,14 +258,17 @@ def sync_gradebook(db_url: str, course_id: str, learners: list[Learner]) -> Sync
     with Gradebook(db_url, course_id) as gb:
         existing = {s.id for s in gb.students}
         for lr in learners:
-            fields = {"first_name": lr.first_name, "last_name": lr.last_name, "email": lr.email}
+            fields = {"first_name": lr.first_name, "last_name": lr.last_name, "email": lr.email or None,
+                      "lms_user_id": lr.lms_key}
             try:
                 st = gb.find_student(lr.id)
             except MissingEntry:
                 gb.add_student(lr.id, **fields)
                 added.append(lr.id)
                 continue
-            if (st.first_name, st.last_name, st.email) != (lr.first_name, lr.last_name, lr.email):
+            fields["lms_user_id"] = lr.lms_key or st.lms_user_id  # our own CSV keeps the LMS id already known
+            fields["email"] = lr.email or st.email  # an LMS file without emails keeps the ones already known
+            if (st.first_name, st.last_name, st.email, st.lms_user_id) != tuple(fields.values()):
                 gb.update_or_create_student(lr.id, **fields)
                 updated.append(lr.id)
             else:

@@ -8,9 +8,8 @@ trainer tools read its answer lines instead (:mod:`ssr_grader.reports.evaluation
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import json
+from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook

@@ -1,0 +1,139 @@
+"""Submissions from the nbgrader exchange (a JupyterHub or shared server), taken in only from their owner.
+
+nbgrader's ``submit`` names the folder it drops in ``inbound/`` after the learner id it is given,
+and any learner can give another's (``nbgrader submit --student=<someone else>``); nbgrader's own
+``collect`` only logs a warning then. Here the learner is the *account that owns the files*: a
+folder or notebook owned by anyone but the account of the learner it names is flagged and not
+taken, so it can never replace that learner's submission. Links, other file types and files over
+the size limit are not read. Of a learner's own submissions the newest is taken.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ssr_widgets.evaluation import EVALUATION_NOTEBOOK
+
+from ..course import Course
+from .archive import display_name
+from .download import CollectReport
+from .notebook import MAX_NOTEBOOK_BYTES
+from .submission import Accepted, Incoming, Refused, accept
+
+__all__ = ["account_uid", "collect_exchange", "inbound_folder"]
+
+
+def account_uid(name: str) -> int | None:
+    """The user id of the system account ``name`` (one account per learner on a hub), or None."""
+    try:
+        import pwd
+    except ImportError:  # Windows has no accounts of this kind: nothing can be checked, nothing is taken
+        return None
+    try:
+        return pwd.getpwnam(name).pw_uid
+    except (KeyError, UnicodeEncodeError):
+        return None
+
+
+def inbound_folder(course: Course) -> Path:
+    cfg = course.config()
+    root = Path(course.exchange or cfg.Exchange.get("root", "/srv/nbgrader/exchange"))
+    return root / course.api().coursedir.course_id / "inbound"
+
+
+def _owner(uid: int) -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return f"user id {uid}"
+
+
+def _read_own_file(folder: Path, name: str, uid: int) -> tuple[bytes | None, str | None]:
+    """The bytes of ``folder/name`` if it is a plain file of the right owner and size; else (None, why)."""
+    path = folder / name
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        return None, f"{name} could not be read ({exc.strerror})"
+    if not stat.S_ISREG(st.st_mode):
+        return None, f"{name} is not a plain file (a link or another kind of file): not read"
+    if st.st_uid != uid:
+        return None, f"{name} belongs to {_owner(st.st_uid)}, not to the learner: not read"
+    if st.st_size > MAX_NOTEBOOK_BYTES:
+        return None, f"{name} is too large ({st.st_size / 1e6:.1f} MB): not read"
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            return fh.read(MAX_NOTEBOOK_BYTES + 1), None
+    except OSError as exc:
+        return None, f"{name} could not be read ({exc.strerror})"
+
+
+def collect_exchange(course: Course, *, uid_of: Callable[[str], int | None] = account_uid,
+                     now: datetime | None = None) -> CollectReport:
+    """Take in the newest submission of each learner from the exchange's inbound folder."""
+    from nbgrader.utils import parse_utc
+
+    inbound = inbound_folder(course)
+    if not inbound.is_dir():
+        raise FileNotFoundError(f"no exchange inbound folder at {inbound}: "
+                                "has the quiz been released (ssr-trainer release)?")
+    report = CollectReport()
+    assignment = course.quiz.assignment
+    newest: dict[str, tuple[datetime, Path, int]] = {}
+    for entry in sorted(os.scandir(inbound), key=lambda e: e.name):
+        shown = display_name(entry.name)
+        parts = entry.name.rsplit("+", 3)
+        if len(parts) != 4 or parts[1] != assignment:
+            if len(parts) != 4:
+                report.problems.append(f"inbound/{shown}: not a submission folder of nbgrader: not taken")
+            continue
+        student, stamp = parts[0], parts[2]
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError as exc:
+            report.problems.append(f"inbound/{shown}: could not be read ({exc.strerror})")
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            report.problems.append(f"inbound/{shown}: not a folder (a link or a file): not taken")
+            continue
+        uid = uid_of(student)
+        if uid is None:
+            report.problems.append(f"inbound/{shown}: flagged, not taken: there is no account named "
+                                   f"{display_name(student)} on this server")
+            continue
+        if st.st_uid != uid:
+            report.problems.append(f"inbound/{shown}: flagged, not taken: it says it is from "
+                                   f"{display_name(student)} but belongs to {_owner(st.st_uid)}")
+            continue
+        try:
+            when = parse_utc(stamp)
+        except Exception:  # nbgrader's parser raises several kinds for an impossible date
+            report.problems.append(f"inbound/{shown}: its time ({display_name(stamp)}) is not a real date: not taken")
+            continue
+        when = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
+        if student not in newest or when > newest[student][0]:
+            newest[student] = (when, Path(entry.path), uid)
+    for student, (when, folder, uid) in sorted(newest.items()):
+        quiz, problem_q = _read_own_file(folder, course.quiz.notebook, uid)
+        evaluation, problem_e = _read_own_file(folder, EVALUATION_NOTEBOOK, uid)
+        notes = tuple(p for p in (problem_q, problem_e) if p)
+        if quiz is None and evaluation is None:
+            report.refused.append(Refused(student, "; ".join(notes) or
+                                          f"neither {course.quiz.notebook} nor {EVALUATION_NOTEBOOK} was submitted"))
+            continue
+        try:
+            result = accept(course, Incoming(student, f"exchange: inbound/{display_name(folder.name)}", quiz=quiz,
+                                             evaluation=evaluation, uploaded=when, notes=notes), now=now)
+        except OSError as exc:
+            result = Refused(student, f"could not be written to the course folder ({exc.strerror})")
+        (report.accepted if isinstance(result, Accepted) else report.refused).append(result)
+    return report
