@@ -155,8 +155,12 @@ def _canvas_column(course: Course, header: list[str], column: str | None) -> int
     if column:
         hits = [i for i, h in titled if h.strip() == column.strip() or h.rsplit("(", 1)[0].strip() == column.strip()]
     else:
-        wanted = {course.quiz.title.lower(), course.quiz.assignment.lower(), course.quiz.assignment.replace("_", " ")}
-        hits = [i for i, h in titled if any(w in h.lower() for w in wanted)]
+        def plain(text: str) -> str:
+            return " ".join(re.findall(r"[^\W_]+", text.lower()))
+
+        quiz_title, quiz_id = plain(course.quiz.title), plain(course.quiz.assignment)
+        hits = [i for i, h in titled
+                if (t := plain(h.rsplit("(", 1)[0])) and (t in quiz_title or quiz_id in t or quiz_title in t)]
     if len(hits) != 1:
         names = "; ".join(h for _, h in titled) or "none"
         why = "no assignment column names the quiz" if not hits else "several assignment columns name the quiz"
