@@ -86,9 +86,8 @@ def complete_evaluation(seed: int = 0) -> dict[str, str]:
 
 def submit_evaluation(course: Course, student: str, answers: dict[str, str]) -> Path:
     """Put a filled-in evaluation into the learner's submitted folder, beside the quiz."""
-    from ssr_widgets.evaluation import EVALUATION_NOTEBOOK
-
     from ssr_grader.intake.submission import Incoming, accept, intake_record, received_dir
+    from ssr_widgets.evaluation import EVALUATION_NOTEBOOK
 
     released = course.released_notebook.parent / EVALUATION_NOTEBOOK
     evaluation = nbformat.writes(fill_evaluation(nbformat.read(released, as_version=4), answers)).encode()

@@ -365,6 +365,15 @@ def test_trainer_line_then_learner_start_as_a_normal_user(workplace, learner, tr
         probe = learner.run([".venv/bin/python", "-c", f"import {test_only}"], cwd=clone, timeout=60)
         assert probe.returncode != 0 and "ModuleNotFoundError" in probe.stderr, f"{test_only} is in the trainer's venv"
 
+    # A notebook from elsewhere that copies the course's marker: not signed with this user's key, so never run.
+    stranger = json.loads((clone / "notebooks" / "01_concept.ipynb").read_text(encoding="utf-8"))
+    assert stranger["metadata"]["ssr_course"] == {"run_on_open": True}
+    stranger["cells"].append({"cell_type": "code", "execution_count": None, "id": "from-elsewhere", "metadata": {},
+                              "outputs": [], "source": "print('from elsewhere')"})
+    (clone / "notebooks" / "from_elsewhere.ipynb").write_text(json.dumps(stranger), encoding="utf-8")
+    if learner.uid != os.getuid():
+        os.chown(clone / "notebooks" / "from_elsewhere.ipynb", learner.uid, learner.gid)
+
     with serving(["./start-course.sh"], clone, learner, workplace / "user-start.log", SERVE_TIMEOUT) as server:
         out = server.output()
         assert ROOT_MESSAGE not in out and "--allow-root" not in out
@@ -375,6 +384,14 @@ def test_trainer_line_then_learner_start_as_a_normal_user(workplace, learner, tr
         with chromium_page() as page:
             open_welcome(page, server)
             assert instructor_tools(page) == []
+            page.locator('.jp-NotebookPanel[data-ssr-autorun="done"]').wait_for(timeout=120_000)  # the welcome page ran
+
+            page.goto(server.url("lab/tree/from_elsewhere.ipynb"))
+            page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=90_000)
+            page.wait_for_timeout(5_000)
+            prompts = page.locator(".jp-InputArea-prompt").all_inner_texts()
+            assert prompts and not any(re.search(r"\[(\d+|\*)\]", p) for p in prompts), prompts
+            assert page.locator(".jp-NotebookPanel[data-ssr-autorun]").count() == 0
 
     # The trainer's own JupyterLab, as the README says (cd grader && jupyter lab): the instructor tools are there.
     with serving([str(clone / ".venv" / "bin" / "jupyter"), "lab", "--ip=127.0.0.1"], clone / "grader", learner,

@@ -13,7 +13,6 @@ import pytest
 from click.testing import CliRunner
 
 from ssr_grader.cli import main
-from ssr_grader.grading.autograde import scores
 from ssr_grader.grading.batch import grade_cohort
 from ssr_grader.reports.evaluations import read_evaluation
 

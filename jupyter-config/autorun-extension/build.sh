@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rebuild the prebuilt extension ../labextensions/ssr-course-autorun/ from index.js.
 # Needs node and npm, and the course's .venv (for jupyter-builder); learners need neither: the built files are
-# committed. Built here with node 20, @jupyter/builder 1.2 and JupyterLab 4.6.
+# committed. Built here with node 20, @jupyter/builder 1.2 and JupyterLab 4.6. The bundle's module ids change from
+# one build to the next, so rebuild (and commit) only when index.js's code changes, not for a comment.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 venv_bin="$here/../../.venv/bin"

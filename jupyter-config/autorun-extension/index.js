@@ -9,8 +9,8 @@
 // A notebook from elsewhere that copies the marker is not signed with the learner's key, so it never
 // runs by itself: the same rule under which JupyterLab already lets a trusted notebook's outputs run
 // scripts. The cells run one after another, as "Run All Cells" would, without moving the
-// learner's place in the page. They run again when the notebook gets a new kernel (a server restart),
-// not after a restart the learner asked for.
+// learner's place in the page. They run again whenever the notebook gets a new kernel (a restart of the
+// kernel that the learner asks for keeps the same kernel, so it does not count).
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { CodeCell } from '@jupyterlab/cells';
 
