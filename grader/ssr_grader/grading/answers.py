@@ -3,7 +3,9 @@
 Nothing about the submitted file is believed except the text of its cells: not its nbgrader
 metadata, tags, cell types, outputs or kernelspec. A multiple-choice answer is a code cell that
 holds only ``answer_qNN = "<letters>"`` (comments and blank lines allowed, letters in any case,
-separated or not); the letters must be options of that question. The open answer is plain text.
+separated or not); the letters must be options of that question. A cell that assigns the answer
+together with anything else is left out (and noted); cells that give different plain answers make
+the question unanswered. The open answer is plain text.
 """
 
 from __future__ import annotations
@@ -82,18 +84,16 @@ def read_quiz_answers(nb: dict, questions: tuple[Question, ...], open_id: str,
     notes: list[str] = []
     for q in questions:
         given = [parse_answer(src, q.answer_id, q.letters) for src in code if _assigns(src, q.answer_id)]
-        valid = {g for g in given if g is not None}
-        if not given:
+        plain = {g for g in given if g is not None}
+        if len(plain) > 1:
             choices[q.answer_id] = ""
-        elif None in given:
-            choices[q.answer_id] = ""
-            notes.append(f"Question {q.number}: the answer cell held more than a plain answer "
-                         f"(one or more of the letters {', '.join(q.letters)}), so it counts as not answered.")
-        elif len(valid) > 1:
-            choices[q.answer_id] = ""
-            notes.append(f"Question {q.number}: two cells gave different answers, so it counts as not answered.")
-        else:
-            choices[q.answer_id] = valid.pop()
+            notes.append(f"Question {q.number}: cells gave different answers, so it counts as not answered.")
+            continue
+        choices[q.answer_id] = plain.pop() if plain else ""
+        if None in given:
+            then = "" if choices[q.answer_id] else ", so the question counts as not answered"
+            notes.append(f"Question {q.number}: a cell held more than a plain answer (one or more of the letters "
+                         f"{', '.join(q.letters)}); it was left out{then}.")
     open_answer = _open_answer(cells, open_id, open_after, open_before)
     if open_answer.strip() == open_stub.strip():
         open_answer = ""

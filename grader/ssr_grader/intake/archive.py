@@ -52,23 +52,30 @@ class Skipped:
 
 def display_name(name: str, limit: int = 160) -> str:
     """A name that is safe to print: control characters and undecodable bytes shown escaped, long names cut."""
-    shown = name.encode("utf-8", "backslashreplace").decode("utf-8")
+    try:
+        raw = name.encode("utf-8", "surrogateescape")  # undecodable bytes of a file name come back as they were
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "backslashreplace")
+    shown = raw.decode("utf-8", "backslashreplace")
     shown = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in shown)
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
-def _open(path: Path) -> zipfile.ZipFile:
+def _open(path: Path) -> tuple[zipfile.ZipFile, dict[str, str]]:
+    """The archive, and for names that are not valid UTF-8, their true bytes (as ``surrogateescape`` text)."""
     try:
-        return zipfile.ZipFile(path)
+        return zipfile.ZipFile(path), {}
     except UnicodeDecodeError:
-        return zipfile.ZipFile(io.BytesIO(_without_bad_utf8_flags(path.read_bytes())))
+        data, renamed = _without_bad_utf8_flags(path.read_bytes())
+        return zipfile.ZipFile(io.BytesIO(data)), renamed
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise ArchiveError(f"{display_name(path.name)} is not a zip file that can be read ({exc})") from None
 
 
-def _without_bad_utf8_flags(data: bytes) -> bytes:
+def _without_bad_utf8_flags(data: bytes) -> tuple[bytes, dict[str, str]]:
     """A copy where entries whose names claim UTF-8 but are not have that flag cleared (central and local headers)."""
     buf = bytearray(data)
+    renamed: dict[str, str] = {}
     end = buf.rfind(b"PK\x05\x06")
     if end < 0 or end + 22 > len(buf):
         raise ArchiveError("the archive's directory is damaged")
@@ -85,24 +92,26 @@ def _without_bad_utf8_flags(data: bytes) -> bytes:
             try:
                 name.decode("utf-8")
             except UnicodeDecodeError:
+                renamed[name.decode("cp437")] = name.decode("utf-8", "surrogateescape")
                 struct.pack_into("<H", buf, pos + 8, flags & ~0x800)
                 if buf[local:local + 4] == b"PK\x03\x04":
                     lflags, = struct.unpack("<H", bytes(buf[local + 6:local + 8]))
                     struct.pack_into("<H", buf, local + 6, lflags & ~0x800)
         pos += 46 + n + m + k
-    return bytes(buf)
+    return bytes(buf), renamed
 
 
 def read_archive(path: Path, limits: Limits | None = None) -> Iterator[Member | Skipped]:
     """Every member of the download: its bytes (a :class:`Member`) or why it was not read (:class:`Skipped`)."""
     limits = limits or Limits()
-    with _open(path) as zf:
+    zf, renamed = _open(path)
+    with zf:
         infos = zf.infolist()
         if len(infos) > limits.members:
             raise ArchiveError(f"{display_name(path.name)} holds {len(infos):,} files; the limit is {limits.members:,}")
         total = 0
         for info in infos:
-            name = info.filename
+            name = renamed.get(info.filename, info.filename)
             mode = info.external_attr >> 16
             if info.is_dir() or name.endswith("/"):
                 continue
