@@ -22,8 +22,13 @@ def test_parallel_grading_resumes_and_keeps_manual_grades(tmp_path):
     for n, name in enumerate(names):
         mine = {i: a for j, (i, a) in enumerate(answers.items()) if j >= n}  # l0 answers all; later ones fewer
         submit_files(course, name, fill(nbformat.from_dict(released), mine))
+    # a damaged file is refused at intake; a folder nbgrader's own collect left is refused at grading
+    from ssr_grader.intake.submission import Incoming, Refused, accept
+
+    assert isinstance(accept(course, Incoming("broken", "test", quiz=b"{")), Refused)
     (course.root / "submitted" / "broken" / course.quiz.assignment).mkdir(parents=True)
-    (course.root / "submitted" / "broken" / course.quiz.assignment / course.quiz.notebook).write_text("{")
+    released.metadata["note"] = "copied in by hand"
+    nbformat.write(released, course.root / "submitted" / "broken" / course.quiz.assignment / course.quiz.notebook)
 
     # An "interrupted" first run graded only two learners.
     first = grade_cohort(course, workers=2, students=["l0", "l1"], progress=False)
@@ -32,7 +37,7 @@ def test_parallel_grading_resumes_and_keeps_manual_grades(tmp_path):
     by = {o.student: o for o in later}
     assert by["l0"].message.startswith("up to date") and by["l1"].message.startswith("up to date")
     assert all(by[n].message == "graded" for n in names[2:])
-    assert not by["broken"].graded and "damaged" in by["broken"].message
+    assert not by["broken"].graded and "not collected by  ssr-trainer collect" in by["broken"].message
     assert [by[n].score for n in names] == sorted((by[n].score for n in names), reverse=True)
 
     api = course.api()

@@ -32,12 +32,13 @@ def test_roster_then_grade(tmp_path):
 
     answers, _ = known_mix(course)
     submit_files(course, "amina", fill(nbformat.read(course.released_notebook, as_version=4), answers))
-    (course.root / "submitted" / "bo" / course.quiz.assignment).mkdir(parents=True)
+    submit_files(course, "bo", fill(nbformat.read(course.released_notebook, as_version=4), answers))
     (course.root / "submitted" / "bo" / course.quiz.assignment / course.quiz.notebook).write_text("not json")
     result = runner.invoke(main, ["grade", "--course-dir", str(course.root), "--quiet", "--workers", "1"])
     assert result.exit_code == 1  # one learner could not be graded: say so, after grading the others
     assert "Graded 1 of 2 learners" in result.output
-    assert "bo: the notebook file is damaged" in result.output and "Next: mark the open question" in result.output
+    assert "bo: end_of_course_quiz.ipynb was replaced after  ssr-trainer collect" in result.output
+    assert "Next: mark the open question" in result.output
 
 
 def test_export_grades_csv(tmp_path):
@@ -108,6 +109,8 @@ def test_report_html_and_csv_figures(tmp_path):
 def test_lms_round_trip_through_the_cli(tmp_path):
     import zipfile
 
+    from .lms_fixtures import Person, moodle_member, moodle_worksheet, zip_of
+
     course = make_course(tmp_path / "course")
     runner = CliRunner()
     package = tmp_path / "for-lms.zip"
@@ -117,27 +120,35 @@ def test_lms_round_trip_through_the_cli(tmp_path):
         assert sorted(zf.namelist()) == ["HOW-TO-TAKE-THE-QUIZ.txt", "course_evaluation.ipynb", course.quiz.notebook]
         quiz = nbformat.reads(zf.read(course.quiz.notebook).decode(), as_version=4)
         evaluation = nbformat.reads(zf.read("course_evaluation.ipynb").decode(), as_version=4)
+    amina = Person("Amina", "Diallo", "a@example.org", 77, 0, "amina")
+    worksheet = tmp_path / "Grades-SSR-quiz-1.csv"
+    worksheet.write_bytes(moodle_worksheet([amina]))
+    assert runner.invoke(main, ["roster", str(worksheet), "--course-dir", str(course.root)]).exit_code == 0
     answers, expected = known_mix(course)
     download = tmp_path / "download.zip"
-    with zipfile.ZipFile(download, "w") as zf:
-        zf.writestr(f"amina_{course.quiz.notebook}", nbformat.writes(fill(quiz, answers)))
-        zf.writestr("amina_course_evaluation.ipynb", nbformat.writes(fill_evaluation(evaluation, complete_evaluation())))
-        zf.writestr("amina_notes.ipynb", nbformat.writes(quiz))
-        zf.writestr("photo.ipynb", "{}")
+    download.write_bytes(zip_of([
+        (moodle_member(amina, course.quiz.notebook), nbformat.writes(fill(quiz, answers)).encode()),
+        (moodle_member(amina, "course_evaluation.ipynb"),
+         nbformat.writes(fill_evaluation(evaluation, complete_evaluation())).encode()),
+        (moodle_member(amina, "notes.ipynb"), nbformat.writes(quiz).encode()),
+        ("photo.ipynb", b"{}"),
+    ]))
     result = runner.invoke(main, ["collect", "--course-dir", str(course.root), "--zip", str(download)])
     assert result.exit_code == 0, result.output
-    assert "Collected submissions of 1 learners." in result.output
-    assert "Wrong notebook name notes.ipynb" in result.output and "photo.ipynb" in result.output
+    assert "Collected 1 learners: 1 new" in result.output
+    assert "notes.ipynb: not end_of_course_quiz.ipynb" in result.output and "photo.ipynb: not named" in result.output
     assert runner.invoke(main, ["grade", "--course-dir", str(course.root), "--quiet"]).exit_code == 0
     from ssr_grader.grading.autograde import scores
 
-    assert scores(course, "amina")[0] == expected
+    assert scores(course, "moodle-77")[0] == expected
     from ssr_grader.reports.evaluations import read_evaluation
 
-    assert read_evaluation(course, "amina").complete  # collected with the quiz; grading left it alone
+    assert read_evaluation(course, "moodle-77").complete  # collected with the quiz; grading left it alone
     result = runner.invoke(main, ["feedback", "--course-dir", str(course.root)])
     assert result.exit_code == 0 and "Feedback written for 1 learners" in result.output
-    assert (course.root / "feedback" / "amina" / course.quiz.assignment / "end_of_course_quiz.html").exists()
+    assert (course.root / "feedback" / "moodle-77" / course.quiz.assignment / "end_of_course_quiz.html").exists()
+    again = runner.invoke(main, ["collect", "--course-dir", str(course.root), "--zip", str(download)])
+    assert "1 unchanged" in again.output  # collecting the same download twice changes nothing
 
 
 def test_missing_trainer_extra_gives_install_advice(tmp_path, monkeypatch):

@@ -7,7 +7,6 @@ import shutil
 import nbformat
 import pytest
 
-from ssr_grader.intake.lms_names import LmsFileNameCollector
 from ssr_grader.quiz.evaluation import build_evaluation_notebook
 from ssr_grader.reports.evaluation_section import summarise
 from ssr_grader.reports.evaluations import read_all, read_evaluation
@@ -15,7 +14,6 @@ from ssr_widgets.evaluation import PREFIX, load_evaluation, missing, read_answer
 from ssr_widgets.loader import CONTENT_DIR
 from ssr_widgets.model import ContentError
 
-from .conftest import ROOT
 from .quiz_helpers import complete_evaluation, make_course, submit_evaluation
 
 
@@ -163,15 +161,14 @@ def test_report_section_without_a_confidence_question(course, tmp_path):
     assert "Course evaluation" in page
 
 
-def test_lms_collector_takes_the_quiz_and_the_evaluation(tmp_path):
-    from traitlets.config.loader import PyFileConfigLoader
+def test_lms_file_names_find_the_quiz_and_the_evaluation():
+    from ssr_grader.intake.lms import parse_member, split_copy
 
-    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT / "grader")).load_config()
-    plugin = LmsFileNameCollector(config=cfg)
-    for name, expected in [("amina_course_evaluation.ipynb", "course_evaluation.ipynb"),
-                           ("amina_2026-11-23T10-00-00_end_of_course_quiz.ipynb", "end_of_course_quiz.ipynb"),
-                           ("amina_notes.ipynb", None)]:
-        f = tmp_path / name
-        f.write_text("{}")
-        got = plugin.collect(str(f))
-        assert (got and got["file_id"]) == expected, name
+    for name, expected in [("Amina Diallo_212095_assignsubmission_file/course_evaluation.ipynb",
+                            ("212095", "course_evaluation.ipynb")),
+                           ("diallaamina_LATE_4521_98_end_of_course_quiz-2.ipynb", ("4521", "end_of_course_quiz.ipynb")),
+                           ("Quiz_1_adiallo_attempt_2026-11-23-10-00-00_end_of_course_quiz (1).ipynb",
+                            ("Quiz_1_adiallo", "end_of_course_quiz.ipynb"))]:
+        upload = parse_member(name)
+        assert (upload.key, split_copy(upload.filename)[0]) == expected, name
+    assert parse_member("amina_notes.ipynb") is None
