@@ -117,3 +117,20 @@ def blackboard_grade_center(people: list[Person], column: str = "End-of-course q
         rows.append([p.last, p.first, p.username, f"S{p.canvas}", "2024-06-03 14:05:09", "Yes", ""])
     text = "\n".join(",".join(f'"{c}"' for c in row) for row in rows) + "\n"
     return b"\xef\xbb\xbf" + text.encode("utf-8")
+
+
+def collect_from_moodle(course, folder, uploads: dict[Person, list[tuple[str, bytes]]]):
+    """What a trainer does with Moodle: import the worksheet, then collect the download. Returns the report."""
+    from ssr_grader.intake.download import collect_download
+    from ssr_grader.intake.roster import read_roster, sync_gradebook
+
+    folder.mkdir(parents=True, exist_ok=True)
+    worksheet = folder / "Grades-SSR101-quiz-42.csv"
+    worksheet.write_bytes(moodle_worksheet(list(uploads)))
+    learners, _ = read_roster(worksheet)
+    api = course.api()
+    sync_gradebook(api.coursedir.db_url, api.coursedir.course_id, learners)
+    download = folder / "SSR101-quiz-42.zip"
+    download.write_bytes(zip_of([(moodle_member(p, name), data) for p, files in uploads.items()
+                                 for name, data in files]))
+    return collect_download(course, download)

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import csv
-import os
 import shutil
-import subprocess
-import sys
-import zipfile
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -18,6 +13,7 @@ from ssr_grader.reports.cohort import write_report
 from ssr_widgets.evaluation import EVALUATION_NOTEBOOK, load_evaluation, read_answers
 
 from .lab_harness import chromium_page, jupyterlab, open_notebook, require_chromium, run_all
+from .lms_fixtures import Person, collect_from_moodle
 from .quiz_helpers import fill, make_course
 
 pytestmark = pytest.mark.browser
@@ -101,21 +97,18 @@ def test_evaluation_clicked_in_jupyterlab_reaches_the_cohort_report(tmp_path):
     assert answers["eval_improve"] == COMMENT
 
     # Submitted the LMS way with the quiz; collected, graded, reported.
-    archive = course.root / "downloaded" / course.quiz.assignment / "archive"
-    archive.mkdir(parents=True)
     quiz = fill(nbformat.read(course.released_notebook, as_version=4),
                 {i: course.bank.item(i).key for i in course.quiz.items})
-    with zipfile.ZipFile(archive / "uploads.zip", "w") as zf:
-        zf.writestr(f"amina_{course.quiz.notebook}", nbformat.writes(quiz))
-        zf.write(notebook, f"amina_{EVALUATION_NOTEBOOK}")
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
-    subprocess.run([sys.executable, "-m", "nbgrader", "zip_collect", course.quiz.assignment, "--force"],
-                   cwd=course.root, env=env, check=True, capture_output=True)
+    amina = Person("Amina", "Diallo", "amina@example.org", 601, 0, "amina")
+    report = collect_from_moodle(course, tmp_path / "moodle", {amina: [
+        (course.quiz.notebook, nbformat.writes(quiz).encode()), (EVALUATION_NOTEBOOK, notebook.read_bytes())]})
+    assert [a.student for a in report.accepted] == ["moodle-601"]
     assert all(o.graded for o in grade_cohort(course, workers=1, progress=False))
     report = write_report(course, tmp_path / "report")
     page_html = report.read_text(encoding="utf-8")
     assert "1 evaluations submitted; 1 complete" in page_html
-    assert "très utile" in page_html and "amina" not in page_html.split("Course evaluation", 1)[1]
+    assert "très utile" in page_html and "moodle-601" not in page_html.split("Course evaluation", 1)[1]
+    assert "Amina" not in page_html.split("Course evaluation", 1)[1]
     counts = {(r["field"], r["value"]): int(r["learners"])
               for r in csv.DictReader((tmp_path / "report" / "evaluation_items.csv").open(encoding="utf-8"))}
     for var, value in chosen.items():

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-import zipfile
 from pathlib import Path
 
 import nbformat
@@ -15,7 +12,11 @@ import pytest
 from ssr_grader.grading.autograde import autograde_all
 
 from .lab_harness import CHROMIUM, chromium_page, jupyterlab, open_notebook, restart_kernel, run_all
+from .lms_fixtures import Person, collect_from_moodle
 from .quiz_helpers import answer_cells, fill, known_mix, make_course
+
+AMINA = Person("Amina", "Diallo", "amina@example.org", 501, 0, "amina")
+TYPIST = Person("Tariq", "Typist", "tariq@example.org", 502, 0, "tariq")
 
 pytestmark = pytest.mark.browser
 
@@ -64,16 +65,13 @@ def test_quiz_answered_by_clicking_is_graded_exactly(tmp_path):
             assert sorted(checked.evaluate_all("els => els.map(e => e.value)")) == sorted(answers[item_id])
             assert f"Recorded answer: {', '.join(answers[item_id])}." in box.inner_text()
 
-    # Submit the LMS way: the learner uploads the saved file; the grader imports the zip.
-    archive = course.root / "downloaded" / course.quiz.assignment / "archive"
-    archive.mkdir(parents=True)
+    # Submit the LMS way: the learner uploads the saved file to Moodle; the trainer collects the download.
     typed = fill(nbformat.read(quiz, 4), answers, typed=True)
-    with zipfile.ZipFile(archive / "uploads.zip", "w") as zf:
-        zf.write(quiz, f"amina_{course.quiz.notebook}")
-        zf.writestr(f"typist_{course.quiz.notebook}", nbformat.writes(typed))
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
-    subprocess.run([sys.executable, "-m", "nbgrader", "zip_collect", course.quiz.assignment, "--force"],
-                   cwd=course.root, env=env, check=True, capture_output=True)
+    report = collect_from_moodle(course, tmp_path / "moodle", {
+        AMINA: [(course.quiz.notebook, quiz.read_bytes())],
+        TYPIST: [(course.quiz.notebook, nbformat.writes(typed).encode())],
+    })
+    assert len(report.accepted) == 2 and not report.problems
     outcomes = {o.student: o for o in autograde_all(course)}
-    assert outcomes["amina"].score == expected
-    assert outcomes["typist"].score == expected  # typing the same answers gives the same score
+    assert outcomes[f"moodle-{AMINA.moodle}"].score == expected
+    assert outcomes[f"moodle-{TYPIST.moodle}"].score == expected  # typing the same answers gives the same score
