@@ -76,7 +76,8 @@ def canvas_member(p: Person, attachment: int, filename: str, late: bool = False)
 
 
 def canvas_gradebook(people: list[Person], title: str, assignment_id: int, points: str = "10.00",
-                     bom: bool = False, manual_posting: bool = False, test_student: bool = True) -> bytes:
+                     bom: bool = False, manual_posting: bool = False, test_student: bool = True,
+                     delimiter: str = ",") -> bytes:
     """Canvas "Export Entire Gradebook": Student, ID, SIS User ID, SIS Login ID, Section, assignments, totals."""
     import csv
 
@@ -96,7 +97,7 @@ def canvas_gradebook(people: list[Person], title: str, assignment_id: int, point
     if test_student:
         rows.append(["Student, Test", "99999", "", "", "SSR 101", "", "", *["0.00"] * len(totals)])
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
+    csv.writer(buf, lineterminator="\n", delimiter=delimiter).writerows(rows)
     return (b"\xef\xbb\xbf" if bom else b"") + buf.getvalue().encode("utf-8")
 
 

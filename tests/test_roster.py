@@ -76,3 +76,36 @@ def test_sync_adds_updates_and_never_removes(tmp_path):
         assert {s.id for s in gb.students} == {"amina-d", "li.wei", "new1"}
         assert gb.find_student("amina-d").last_name == "Diallo-Sow"
         assert gb.find_student("li.wei").first_name == "李"
+
+
+def test_lms_files_are_read_as_downloaded(tmp_path):
+    from .lms_fixtures import Person, blackboard_grade_center, canvas_gradebook, moodle_worksheet
+
+    people = [Person("Amina", "Diallo", "amina@example.org", 212095, 4521, "a_diallo"),
+              Person("Li", "Wei Ming", "li@example.org", 212096, 4522, "lwei")]
+    learners, notes = read_roster(write(tmp_path, moodle_worksheet(people), "Grades-SSR-quiz-42.csv"))
+    assert [(lr.id, lr.full_name, lr.email, lr.lms_key) for lr in learners] == [
+        ("moodle-212095", "Amina Diallo", "amina@example.org", "moodle:212095"),
+        ("moodle-212096", "Li Wei Ming", "li@example.org", "moodle:212096")]
+    assert "Moodle" in notes[0]
+
+    blind = moodle_worksheet(people).decode("utf-8-sig").splitlines()
+    blind = "\n".join(",".join(c for i, c in enumerate(line.split(",")) if i not in (1, 2)) for line in blind)
+    learners, notes = read_roster(write(tmp_path, blind.encode(), "blind.csv"))
+    assert [lr.id for lr in learners] == ["moodle-212095", "moodle-212096"] and "blind marking" in notes[-1]
+
+    semicolons = canvas_gradebook(people, "Quiz", 7, bom=True, delimiter=";")  # a user's semicolon setting
+    learners, notes = read_roster(write(tmp_path, semicolons, "canvas.csv"))
+    assert [(lr.id, lr.first_name, lr.last_name) for lr in learners] == [
+        ("canvas-4521", "Amina", "Diallo"), ("canvas-4522", "Li", "Wei Ming")]
+    assert any("test student" in n for n in notes)
+
+    learners, _ = read_roster(write(tmp_path, blackboard_grade_center(people), "gc.csv"))
+    assert [(lr.id, lr.lms_key) for lr in learners] == [("a-diallo", "blackboard:a_diallo"), ("lwei", "blackboard:lwei")]
+
+
+def test_names_that_carry_markup_are_refused(tmp_path):
+    text = 'id,first name,last name,email\nx1,<img src=x onerror=alert(1)>,Y,x@example.org\nx2,Ok,"A\x07B",y@example.org\n'
+    with pytest.raises(RosterError) as err:
+        read_roster(write(tmp_path, text.encode()))
+    assert [p.split(":")[0] for p in err.value.problems] == ["row 2", "row 3"]

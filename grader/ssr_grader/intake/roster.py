@@ -179,6 +179,9 @@ def read_roster(path: Path) -> tuple[list[Learner], list[str]]:
     if moodle.is_worksheet(header):
         lms = "moodle"
         entries, problems = _moodle_entries(header, rows)
+        if "Full name" not in header:
+            notes.append("the worksheet has no names (blind marking): grading works, but certificates need "
+                         "names; import the worksheet again once identities are revealed")
     elif canvas.is_gradebook(header):
         lms = "canvas"
         entries, problems, more = _canvas_entries(header, rows)
@@ -195,7 +198,8 @@ def read_roster(path: Path) -> tuple[list[Learner], list[str]]:
     learners: list[Learner] = []
     seen: dict[str, int] = {}
     seen_email: dict[str, int] = {}
-    required = ("id", "first_name") if lms else ("id", "first_name", "email")
+    required = ("id",) if lms == "moodle" and "Full name" not in header else \
+        ("id", "first_name") if lms else ("id", "first_name", "email")
     for e in entries:
         n = e.row
         values = {"id": e.id, "first_name": e.first_name, "last_name": e.last_name, "email": e.email}
