@@ -180,3 +180,13 @@ def test_build_quiz_refuses_to_change_a_quiz_learners_have_submitted(tmp_path):
     assert (course.root / "source" / course.quiz.assignment / course.quiz.notebook).read_bytes() == before
     result = runner.invoke(main, [*args, "--replace-graded-quiz"])
     assert result.exit_code == 0, result.output
+
+
+def test_a_course_folder_with_an_old_nbgrader_config_is_refused_clearly(tmp_path):
+    course = make_course(tmp_path / "course")
+    config = course.root / "nbgrader_config.py"
+    config.write_text(config.read_text().replace("ssr_grader.grading.hooks.TrustedQuizOnly",
+                                                 "ssr_grader.preprocessors.NeutraliseLearnerCode"))
+    result = CliRunner().invoke(main, ["grade", "--course-dir", str(course.root), "--quiet"])
+    assert result.exit_code == 1 and "is from an older version of this course" in result.output
+    assert "Traceback" not in result.output

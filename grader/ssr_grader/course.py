@@ -53,8 +53,23 @@ class Course:
         return self.root / "release" / self.quiz.assignment / self.quiz.notebook
 
 
+def _check_config(root: Path) -> None:
+    """Refuse a course folder whose nbgrader_config.py lacks this version's grading hooks (e.g. an old copy)."""
+    from ssr_widgets.model import ContentError
+
+    path = root / "nbgrader_config.py"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        raise ContentError(f"{path} is missing: this is not a course folder (copy grader/ of the course)") from None
+    if "ssr_grader.grading.hooks.TrustedQuizOnly" not in text:
+        raise ContentError(f"{path} is from an older version of this course (its grading hooks have moved, and "
+                           "grading now keeps only the answers): copy grader/nbgrader_config.py of this version over it")
+
+
 def open_course(root: Path | None = None, exchange: Path | None = None) -> Course:
     """Open the course directory (default: ``$SSR_COURSE_DIR`` or the checkout's ``grader/``)."""
     root = Path(root or os.environ.get("SSR_COURSE_DIR") or GRADER_DIR).resolve()
+    _check_config(root)
     bank = load_bank(root / BANK_FILE)
     return Course(root=root, bank=bank, quiz=load_quiz(root / QUIZ_FILE, bank), exchange=exchange)

@@ -19,6 +19,7 @@ notebooks into ``submitted/``; these preprocessors plug into nbgrader's own conf
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
 from pathlib import Path
@@ -39,18 +40,24 @@ def _meta(cell: NotebookNode) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {}) or {}
 
 
+@functools.lru_cache(maxsize=4)
+def _course(root: str):
+    from ..course import open_course
+
+    return open_course(Path(root))
+
+
 class TrustedQuizOnly(NbGraderPreprocessor):
     """Grade the trusted quiz with the submission's literal answers, never the submitted notebook itself."""
 
     course_root = Unicode("", help="The course folder (default: CourseDirectory.root).").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
-        from ..course import open_course
         from .paper import notes_in, paper_for, rebuild
 
         info = resources["nbgrader"]
         root = self.course_root or self.config.CourseDirectory.get("root") or "."
-        course = open_course(Path(root))
+        course = _course(root)
         if info["assignment"] != course.quiz.assignment or f"{info['notebook']}.ipynb" != course.quiz.notebook:
             return nb, resources  # not the quiz (nbgrader skips notebooks that are not in the gradebook)
         paper = paper_for(course, info["student"])
