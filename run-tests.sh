@@ -5,14 +5,18 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; it never downloads a browser).
-if [ ! -x /usr/bin/chromium ]; then
+# Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; it never downloads a browser),
+# and Debian's MathJax 2, which formgrader's pages load from a CDN: the tests serve it locally instead.
+debs=()
+[ -x /usr/bin/chromium ] || debs+=(chromium)
+[ -f /usr/share/javascript/mathjax/MathJax.js ] || debs+=(libjs-mathjax)
+if [ "${#debs[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+        apt-get update -qq && apt-get install -y -qq "${debs[@]}" >/dev/null
     elif command -v sudo >/dev/null; then
-        sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null
+        sudo apt-get update -qq && sudo apt-get install -y -qq "${debs[@]}" >/dev/null
     else
-        echo "Chromium is missing and cannot be installed without root: install Debian's 'chromium' package." >&2
+        echo "Missing Debian packages (${debs[*]}) cannot be installed without root: install them first." >&2
         exit 1
     fi
 fi

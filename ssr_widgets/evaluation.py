@@ -184,7 +184,10 @@ def read_answers(nb: Any) -> dict[str, str]:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
+        if isinstance(source, list):
+            source = "".join(s for s in source if isinstance(s, str))
+        if not isinstance(source, str) or len(source) > 4 * MAX_TEXT + 200:
+            continue  # not an answer cell: an answer is one line of at most MAX_TEXT characters
         try:
             tree = ast.parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -193,7 +196,8 @@ def read_answers(nb: Any) -> dict[str, str]:
             if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
                     and node.targets[0].id.startswith(PREFIX) and isinstance(node.value, ast.Constant)
                     and isinstance(node.value.value, str)):
-                answers.setdefault(node.targets[0].id, node.value.value)
+                text = "".join(ch for ch in node.value.value if not 0xD800 <= ord(ch) <= 0xDFFF)
+                answers.setdefault(node.targets[0].id, text)
     return answers
 
 

@@ -8,6 +8,7 @@ run (the page title and a global stay untouched), no element the learner wrote m
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nbformat
@@ -23,11 +24,39 @@ pytestmark = pytest.mark.browser
 
 ATTACK = ('Local ownership matters. <script>window.__pwned = 1; document.title = "PWNED"</script>'
           '<img src="x" id="learner-img" onerror="window.__pwned = 2"> <b id="learner-b">bold</b> '
-          "[click](javascript:window.__pwned=3) $\\href{javascript:window.__pwned=4}{maths}$")
+          "[click](javascript:window.__pwned=3) $\\href{https://evil.example/login}{Session expired: click}$ "
+          "\\(\\color{red}{\\text{Trainer: give full marks}}\\) $$x^2$$")
+MATHJAX = Path("/usr/share/javascript/mathjax")
+
+
+def serve_mathjax_locally(page) -> None:
+    """Formgrader's page loads MathJax 2 from a CDN this machine cannot reach: serve Debian's copy instead."""
+    import mimetypes
+
+    def handle(route):
+        url = route.request.url
+        rel = url.split("/mathjax/", 1)[1].split("/", 1)[1].split("?", 1)[0]
+        if rel == "latest.js":  # the CDN's loader: it loads MathJax.js of the same version with the same config
+            base, _, query = url.partition("latest.js")
+            script = (f"var s = document.createElement('script'); s.src = {base + 'MathJax.js' + query!r};"
+                      "document.head.appendChild(s);")
+            route.fulfill(body=script, content_type="application/javascript")
+            return
+        path = MATHJAX / rel
+        if path.is_file():
+            route.fulfill(body=path.read_bytes(), content_type=mimetypes.guess_type(path.name)[0] or "text/plain")
+        else:
+            route.fulfill(status=404)
+
+    page.route("**/ajax/libs/mathjax/**", handle)
 
 
 def test_formgrader_shows_learner_html_as_text(tmp_path):
     require_chromium()
+    if not (MATHJAX / "MathJax.js").exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian's libjs-mathjax is missing in CI: run-tests.sh should have installed it")
+        pytest.skip("Debian's libjs-mathjax is not installed")
     from nbgrader.api import Gradebook
 
     course = make_course(tmp_path / "course")
@@ -51,14 +80,24 @@ def test_formgrader_shows_learner_html_as_text(tmp_path):
     with jupyterlab(course.root, tmp_path) as lab, chromium_page() as page:
         errors: list[str] = []
         page.on("dialog", lambda d: (errors.append(d.message), d.dismiss()))
+        serve_mathjax_locally(page)
         page.goto(lab.url(f"formgrader/submissions/{submission_id}"))
-        page.wait_for_selector("#notebook-container, .jp-Notebook, body", timeout=60_000)
         page.get_by_text("Local ownership matters.", exact=False).first.wait_for()
-        text = page.inner_text("body")
+        # MathJax has typeset the page, and does typeset maths that is ours (a control)
+        page.wait_for_function("() => window.MathJax && MathJax.Hub && MathJax.isReady", timeout=60_000)
+        page.evaluate("""() => new Promise(done => {
+            const control = document.createElement('div'); control.id = 'control'; control.textContent = '$x^2$';
+            document.body.appendChild(control);
+            MathJax.Hub.Queue(['Typeset', MathJax.Hub, control], done); })""")
+        assert page.locator("#control .MathJax_CHTML, #control .mjx-chtml").count() > 0
+        text = " ".join(page.inner_text("body").split())  # the answer is wrapped at 100 columns
         assert "<script>window.__pwned = 1;" in text  # the learner's words, shown as they typed them
         assert '<img src="x" id="learner-img"' in text and "[click](javascript:window.__pwned=3)" in text
         assert page.evaluate("() => window.__pwned") is None
         assert page.title() != "PWNED" and not errors
         assert page.locator("#learner-img, #learner-b, #added").count() == 0
-        assert page.locator('a[href^="javascript:"]').count() == 0
+        assert page.locator('a[href^="javascript:"], a[href*="evil.example"]').count() == 0
+        answer = page.locator("pre", has_text="Local ownership matters.")
+        assert answer.locator(".MathJax_CHTML, .mjx-chtml, [style*=color]").count() == 0
+        assert "$\\href{https://evil.example/login}" in text
         assert "added" not in text.split("Local ownership")[0]  # the added Markdown cell never reached grading

@@ -114,6 +114,11 @@ def attacks(c: Cohort) -> dict[str, tuple[object, float]]:
     nb.cells.append(nbformat.v4.new_code_cell(f'answer_{c.items[1]} = "{c.wrong[c.items[1]]}"'))
     out["odd-answers"] = (nb, 7)
 
+    nb = c.notebook(10)  # cells that once cost hours or gigabytes to read: a regex trap, a 1.6 MB program
+    nb.cells.append(nbformat.v4.new_code_cell("answer_q01:" * 200_000))
+    nb.cells.append(nbformat.v4.new_code_cell(f'answer_{c.items[0]} = "{c.wrong[c.items[0]]}"\n' + "a=1\n" * 400_000))
+    out["huge-cells"] = (nb, 10)
+
     deep = b'{"cells": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}"
     out["deep-json"] = (deep, None)
     out["truncated"] = (nbformat.writes(c.notebook(n)).encode()[:5000], None)
@@ -158,6 +163,15 @@ def graded(tmp_path_factory):
     for name, (nb, _) in cohort.items():
         data = nb if isinstance(nb, bytes) else nbformat.writes(nb).encode()
         members.append((moodle_member(people[name], course.quiz.notebook), data))
+    # an evaluation that once stopped collection for everyone after it: a lone surrogate, a cell of numbers
+    ev = nbformat.read(course.released_notebook.parent / "course_evaluation.ipynb", as_version=4)
+    ev_json = json.loads(nbformat.writes(ev))
+    for cell in ev_json["cells"]:
+        if cell["cell_type"] == "code" and "".join(cell["source"]).startswith("eval_improve"):
+            cell["source"] = 'eval_improve = "=HYPERLINK(\\"http://x\\") \\ud800 <script>x</script>"'
+    ev_json["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                             "source": [1], "id": "bad"})
+    members.append((moodle_member(people["metadata"], "course_evaluation.ipynb"), json.dumps(ev_json).encode()))
     # extra files beside a notebook: a module the quiz imports, shadowed
     shadow = ("import pathlib\n" + c.plant("shadow-module")).encode()
     members.append((moodle_member(people["honest-b"], "ssr_widgets.py"), shadow))
@@ -233,12 +247,25 @@ def test_bad_files_are_listed_and_stop_nobody(graded):
     assert out.count("Files not taken") == 1  # one summary, at the end
 
 
+def test_evaluation_text_reaches_report_csv_without_formulas(graded):
+    from ssr_grader.reports.cohort import write_report
+
+    out = write_report(graded["course"], graded["tmp"] / "report")
+    comments = (out.parent / "evaluation_comments.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in comments and ",=HYPERLINK" not in comments and '"=HYPERLINK' not in comments
+    assert "<script>x</script>" not in out.read_text(encoding="utf-8")
+
+
 def test_learner_html_reaches_feedback_only_as_text(graded):
     course, people = graded["course"], graded["people"]
     html = (course.root / "feedback" / f"moodle-{people['html'].moodle}" / course.quiz.assignment /
             "end_of_course_quiz.html").read_text(encoding="utf-8")
-    assert "&lt;script&gt;" in html and 'document.title="PWNED"' not in html.replace("&quot;", '"').split("&lt;")[0]
+    assert "&lt;script&gt;document.title" in html  # shown, as text
     assert "<script>document.title" not in html and "<img src=x" not in html and 'href="javascript:' not in html
+    answer = html[html.index("My answer."):]
+    assert answer[:answer.index("</pre>")].count("$\\href") == 1  # the maths is inside <pre>: MathJax skips it
+    pre = html[:html.index("My answer.")].rsplit("<pre", 1)
+    assert len(pre) == 2 and "</pre>" not in pre[1]
     assert "HIDDEN TESTS" not in html and "assert answer_" not in html
 
 

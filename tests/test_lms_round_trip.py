@@ -97,7 +97,7 @@ def test_moodle_worksheet_download_grading_and_upload_files(tmp_path):
     download.write_bytes(zip_of(members))
     out = run("collect", "--zip", download, "--course-dir", course.root)
     assert "Collected 3 learners: 3 new" in out
-    assert "Eve Intruder (Moodle participant 999999) is not in the roster" in out
+    assert "Eve Intruder (Moodle participant 999999): not in the roster: not taken" in out
     assert "notes.ipynb" in out and "onlinetext.html" in out
 
     outcomes = {o.student: o for o in grade_cohort(course, workers=2, progress=False)}
@@ -176,10 +176,11 @@ def test_canvas_gradebook_download_with_late_resubmitted_and_anonymous_files(tmp
 
 def test_blackboard_download_with_underscores_and_an_impossible_time(tmp_path):
     course = make_course(tmp_path / "course")
+    costa = Person("Carl", "Costa", "carl@example.org", 1, 2, "costa")  # "costa" is also how "b_costa" ends
     grade_center = tmp_path / "gc_SSR101_fullgc_2024-06-03-14-05-09.csv"
-    grade_center.write_bytes(blackboard_grade_center(PEOPLE))
+    grade_center.write_bytes(blackboard_grade_center([*PEOPLE, costa]))
     out = run("roster", grade_center, "--course-dir", course.root)
-    assert "3 added" in out and "Blackboard" in out
+    assert "4 added" in out and "Blackboard" in out
 
     total = len(course.quiz.items)
     quiz = course.quiz.notebook
@@ -188,6 +189,9 @@ def test_blackboard_download_with_underscores_and_an_impossible_time(tmp_path):
         + blackboard_members("SSR_Final quiz", AMINA, "2024-06-03-16-00-00", quiz, quiz_bytes(course, total))
         + blackboard_members("SSR_Final quiz", BRUNO, "2024-06-03-14-05-09", quiz, quiz_bytes(course, 7))
         + blackboard_members("SSR_Final quiz", ZOE, "2024-13-45-99-00-00", quiz, quiz_bytes(course, 4))
+        # Zoë names a file like another learner's later attempt: it stays hers, and is not the quiz
+        + blackboard_members("SSR_Final quiz", ZOE, "2024-06-03-14-10-00",
+                             f"adiallo_attempt_2099-01-01-00-00-00_{quiz}", quiz_bytes(course, 0))
     )
     download = tmp_path / "gradebook_SSR101_SSR_Final quiz_2024-06-03-17-00-00.zip"
     download.write_bytes(zip_of(members))
@@ -195,5 +199,19 @@ def test_blackboard_download_with_underscores_and_an_impossible_time(tmp_path):
     assert "Collected 3 learners" in out
     assert "upload time in the LMS's file name is later" in out
     assert "not a real date" in out
+    assert "adiallo_attempt_2099-01-01-00-00-00_end_of_course_quiz.ipynb: not end_of_course_quiz.ipynb" in out
     outcomes = {o.student: o.score for o in grade_cohort(course, workers=1, progress=False)}
     assert outcomes == {"adiallo": total, "b-costa": 7, "zkovac": 4}  # b_costa: Blackboard's username, our id
+
+
+def test_blackboard_username_without_receipt_is_never_guessed():
+    from ssr_grader.intake.download import _resolve
+    from ssr_grader.intake.lms import parse_member
+
+    upload = parse_member("SSR_Final quiz_j_doe_attempt_2024-06-03-14-05-09_end_of_course_quiz.ipynb")
+    known = {"blackboard:doe": "doe", "blackboard:j_doe": "j-doe"}
+    assert _resolve(upload, known, {"SSR_Final quiz_j_doe": "j_doe"})[0] == "j-doe"  # the receipt decides
+    student, _, why = _resolve(upload, known, {})
+    assert student is None and "fits several roster usernames (doe, j_doe)" in why
+    student, _, why = _resolve(upload, known, {"SSR_Final quiz_j_doe": "mallory"})
+    assert student is None and "receipt names mallory" in why

@@ -128,7 +128,7 @@ class Standing:
 
 def standings(course: Course) -> list[Standing]:
     """Every learner in the gradebook with their quiz and evaluation status."""
-    from ..credentials.certificate import printable_problem
+    from .certificate import printable_problem
 
     rows = grade_rows(course)
     evaluations = read_all(course, [r.id for r in rows])
@@ -262,9 +262,9 @@ def issue_all(course: Course, *, key_path: Path | None = None, out_dir: Path | N
     if dry_run or not todo:
         return report
 
-    from ..credentials.certificate import render_certificate
-    from ..credentials.issuer_key import load_key
-    from ..credentials.openbadge import build_credential, sign
+    from .certificate import render_certificate
+    from .issuer_key import load_key
+    from .openbadge import build_credential, sign
 
     key = load_key(key_path)  # only now: listing who is missing what needs no key
     if issuer.public_key is None:

@@ -37,7 +37,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pyld import jsonld
 from pyld.context_resolver import ContextResolver
 
-from ..credentials.issuer_key import IssuerKey, IssuerKeyError, public_key_from_multibase, split_did_key
+from .issuer_key import IssuerKey, IssuerKeyError, public_key_from_multibase, split_did_key
 
 __all__ = [
     "CONTEXTS_DIR",

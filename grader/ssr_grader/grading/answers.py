@@ -65,8 +65,13 @@ class QuizAnswers:
     notes: tuple[str, ...]
 
 
+#: Longest code cell read as an answer cell (characters); the real one is one short line.
+MAX_ANSWER_CELL = 2_000
+
+
 def _assigns(source: str, name: str) -> bool:
-    return re.search(rf"\b{name}\s*(?::[^=\n]*)?=(?!=)", source) is not None
+    """Whether a line of ``source`` starts by assigning ``name`` (anchored: linear time on any input)."""
+    return re.search(rf"(?m)^[ \t]*{name}[ \t]*(?::[^=\n]{{0,200}})?=(?!=)", source) is not None
 
 
 def read_quiz_answers(nb: dict, questions: tuple[Question, ...], open_id: str,
@@ -82,6 +87,12 @@ def read_quiz_answers(nb: dict, questions: tuple[Question, ...], open_id: str,
     code = [text for c in cells if c.get("cell_type") == "code" and (text := cell_text(c)) is not None]
     choices: dict[str, str] = {}
     notes: list[str] = []
+    long = [src for src in code if len(src) > MAX_ANSWER_CELL]
+    if long:
+        code = [src for src in code if len(src) <= MAX_ANSWER_CELL]
+        if any(q.answer_id in src for src in long for q in questions):
+            notes.append(f"a code cell longer than {MAX_ANSWER_CELL:,} characters was left out (an answer cell "
+                         "holds one short line).")
     for q in questions:
         given = [parse_answer(src, q.answer_id, q.letters) for src in code if _assigns(src, q.answer_id)]
         plain = {g for g in given if g is not None}

@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from ..course import Course, open_course
-from ..grading.autograde import Outcome, grade_one, precheck, scores, submitted_students
+from .autograde import Outcome, grade_one, precheck, scores, submitted_students
 
 __all__ = ["grade_cohort", "needs_grading"]
 

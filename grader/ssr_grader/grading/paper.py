@@ -2,9 +2,10 @@
 
 This is the trust boundary of grading. The notebook that nbgrader runs is never the file a
 learner handed in: it is the trainer's released quiz (from the course folder) with each answer
-cell set to the learner's literal letters and the open answer set to their text, escaped so that
-formgrader and the feedback show it as text. Metadata, tags, cell types, outputs, the kernelspec,
-extra cells and extra files of the submission never reach the kernel or a trainer's browser.
+cell set to the learner's literal letters and the open answer set to their text, in a fenced
+plain-text block so that formgrader and the feedback show it as text (no HTML, links or maths).
+Metadata, tags, cell types, outputs, the kernelspec, extra cells and extra files of the
+submission never reach the kernel or a trainer's browser.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ import nbformat
 from ..course import Course
 from .answers import Question, QuizAnswers, read_quiz_answers
 
-__all__ = ["NOTE_KEY", "Paper", "as_markdown_text", "is_markdown_text", "markdown_text", "notes_in", "paper_for",
-           "rebuild"]
+__all__ = ["NOTE_KEY", "Paper", "as_text_block", "from_text_block", "notes_in", "paper_for", "rebuild"]
 
 NOTE_KEY = "ssr_grader_note"
 
@@ -75,59 +75,36 @@ def paper_for(course: Course, student: str | None = None) -> Paper:
     return _load(str(path), path.stat().st_mtime_ns, items, course.quiz.open_question.id)
 
 
-_SPECIAL = "\\`*_{}[]()#+-.!|~$^=:"
-_MARKDOWN_SPECIAL = re.compile("([" + re.escape(_SPECIAL) + "])")
-_ENTITY = re.compile(r"&(?:amp|lt|gt);")
+_FENCED = re.compile(r"\A(~{3,})text\n(.*)\n\1\Z", re.DOTALL)
+WRAP = 100  # columns: a grader reads the answer without scrolling sideways
 
 
-def as_markdown_text(text: str) -> str:
-    """Markdown that shows ``text`` exactly as typed: no HTML, no links, no images, no maths, no formatting.
+def as_text_block(text: str) -> str:
+    """Markdown that shows ``text`` as typed and nothing else: a fenced block of plain text.
 
-    ``&``, ``<`` and ``>`` become character references, every Markdown punctuation character is
-    backslash-escaped, and line breaks are kept as hard breaks, so that nbconvert (formgrader, the
-    feedback HTML) and JupyterLab render the learner's words and nothing else.
+    Inside a fenced code block, Markdown renders no HTML, links, images, entities or formatting,
+    and MathJax (loaded by formgrader and the feedback HTML) leaves ``<pre>`` alone, so ``$...$``
+    and ``\\href`` stay text. The fence is longer than any run of ``~`` in the text, control
+    characters and lone surrogates are dropped, and long lines are wrapped at word boundaries.
     """
+    import textwrap
+
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    lines = [line.strip() for line in text.split("\n")]
-    out: list[str] = []
-    for line, nxt in zip(lines, [*lines[1:], ""], strict=True):
-        out.append(line + ("\\" if line and nxt else ""))
-    return "\n".join(out).strip("\n")
+    text = "".join(ch for ch in text if ch in "\n\t" or (ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF))
+    lines = []
+    for line in text.expandtabs(4).split("\n"):
+        lines.extend(textwrap.wrap(line, WRAP, break_long_words=True, break_on_hyphens=False,
+                                   drop_whitespace=True) or [""])
+    body = "\n".join(lines).strip("\n")
+    longest = max((len(m) for m in re.findall(r"~+", body)), default=0)
+    fence = "~" * max(3, longest + 1)
+    return f"{fence}text\n{body}\n{fence}"
 
 
-def is_markdown_text(text: str) -> bool:
-    """True when ``text`` can only render as plain text: what :func:`as_markdown_text` produces.
-
-    No ``<`` or ``>``, every ``&`` starts one of three character references, every Markdown
-    punctuation character is escaped, a backslash escapes punctuation or ends a line, and no
-    control characters.
-    """
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\\":
-            if i + 1 >= n or not (text[i + 1] in _SPECIAL or text[i + 1] == "\n"):
-                return False
-            i += 2
-            continue
-        if ch == "&":
-            m = _ENTITY.match(text, i)
-            if not m:
-                return False
-            i = m.end()
-            continue
-        if ch in _SPECIAL or ch in "<>" or not (ch in "\n\t" or ch.isprintable()):
-            return False
-        i += 1
-    return True
-
-
-def markdown_text(text: str) -> str:
-    """``text`` itself when it already renders as plain text, else :func:`as_markdown_text` of it (idempotent)."""
-    return text if is_markdown_text(text) else as_markdown_text(text)
+def from_text_block(source: str) -> str:
+    """The text inside a block made by :func:`as_text_block`; any other source is returned as it is."""
+    m = _FENCED.match(source)
+    return m.group(2) if m else source
 
 
 def rebuild(paper: Paper, answers: QuizAnswers, notes: tuple[str, ...] = ()) -> nbformat.NotebookNode:
@@ -142,9 +119,9 @@ def rebuild(paper: Paper, answers: QuizAnswers, notes: tuple[str, ...] = ()) -> 
         if gid in answers.choices:
             cell.source = f'{gid} = "{answers.choices[gid]}"'
         elif gid == paper.open_id and answers.open_answer:
-            cell.source = markdown_text(answers.open_answer)
+            cell.source = as_text_block(from_text_block(answers.open_answer))
     if notes:
-        text = "\n".join(f"- {markdown_text(n)}" for n in notes)
+        text = "**Grader notes** (from taking the submission in):\n\n" + as_text_block("\n".join(f"- {n}" for n in notes))
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(text, metadata={NOTE_KEY: True}))
     return nb
 
@@ -158,5 +135,5 @@ def notes_in(nb: dict) -> tuple[str, ...]:
         return ()
     from ..intake.notebook import cell_text
 
-    text = cell_text(first) or ""
+    text = from_text_block((cell_text(first) or "").split("\n\n", 1)[-1])
     return tuple(line[2:] for line in text.splitlines() if line.startswith("- "))

@@ -19,7 +19,7 @@ from ssr_widgets.evaluation import EVALUATION_NOTEBOOK
 from ..course import Course
 from .archive import Limits, Member, Skipped, display_name, read_archive
 from .lms import LMS_NAMES, Upload, blackboard, parse_member, split_copy
-from .submission import Accepted, Incoming, Refused, accept
+from .submission import Accepted, Incoming, Refused, accept_safely
 
 __all__ = ["CollectReport", "collect_download", "identities"]
 
@@ -91,15 +91,25 @@ def _choose(student: str, notebook: str, copies: list[_Copy]) -> tuple[_Copy | N
                   f"{_why_newer(best, second)}")
 
 
-def _resolve(upload: Upload, known: dict[str, str]) -> tuple[str | None, Upload]:
-    """The learner id for an upload, and the upload with its key settled (Blackboard's username)."""
-    if upload.lms == "blackboard":
-        for name in blackboard.candidates(upload.key):
-            if f"blackboard:{name}" in known:
-                return known[f"blackboard:{name}"], Upload(upload.lms, name, upload.filename, f"{name} (Blackboard)",
-                                                           upload.uploaded, upload.order, upload.receipt)
-        return None, upload
-    return known.get(f"{upload.lms}:{upload.key}"), upload
+def _resolve(upload: Upload, known: dict[str, str], receipts: dict[str, str]) -> tuple[str | None, Upload, str]:
+    """The learner id for an upload (or None and why), and the upload with its key settled (Blackboard's username)."""
+    if upload.lms != "blackboard":
+        return known.get(f"{upload.lms}:{upload.key}"), upload, "not in the roster"
+    fits = [name for name in blackboard.candidates(upload.key) if f"blackboard:{name}" in known]
+    on_receipt = receipts.get(upload.key)
+    if on_receipt is not None:
+        fits = [name for name in fits if name == on_receipt]
+        why = f"its receipt names {display_name(on_receipt)}, who is not in the roster"
+    else:
+        why = "not in the roster"
+    if len(fits) > 1:
+        return None, upload, (f"the name fits several roster usernames ({', '.join(fits)}) and the download has no "
+                              "receipt to tell which")
+    if not fits:
+        return None, upload, why
+    name = fits[0]
+    return known[f"blackboard:{name}"], Upload(upload.lms, name, upload.filename, f"{name} (Blackboard)",
+                                               upload.uploaded, upload.order, upload.receipt), ""
 
 
 def collect_download(course: Course, archive: Path, limits: Limits | None = None,
@@ -110,7 +120,15 @@ def collect_download(course: Course, archive: Path, limits: Limits | None = None
     notebooks = {course.quiz.notebook.lower(): course.quiz.notebook, EVALUATION_NOTEBOOK.lower(): EVALUATION_NOTEBOOK}
     found: dict[tuple[str, str], list[_Copy]] = {}
     origin = display_name(archive.name)
-    for item in read_archive(archive, limits or Limits()):
+    items = list(read_archive(archive, limits or Limits()))
+    receipts = {}  # Blackboard: attempt prefix -> the username on that attempt's receipt
+    for item in items:
+        upload = parse_member(item.name) if isinstance(item, Member) else None
+        if upload is not None and upload.receipt:
+            username = blackboard.receipt_username(item.data[:4096].decode("utf-8", "replace"))
+            if username:
+                receipts[upload.key] = username
+    for item in items:
         if isinstance(item, Skipped):
             report.problems.append(f"{display_name(item.name)}: {item.reason}")
             continue
@@ -126,11 +144,11 @@ def collect_download(course: Course, archive: Path, limits: Limits | None = None
             report.problems.append(f"{display_name(item.name)}: Canvas anonymous grading hides who sent this file: not "
                                    "taken. Turn anonymous grading off for the quiz, or grade it in SpeedGrader")
             continue
-        student, upload = _resolve(upload, known)
+        student, upload, why = _resolve(upload, known, receipts)
         if student is None:
             report.problems.append(
-                f"{display_name(item.name)}: {display_name(upload.who)} is not in the roster: not taken. Import "
-                f"the roster from {LMS_NAMES[upload.lms]} first (ssr-trainer roster <the LMS's file>)")
+                f"{display_name(item.name)}: {display_name(upload.who)}: {why}: not taken. Import the roster from "
+                f"{LMS_NAMES[upload.lms]} first (ssr-trainer roster <the LMS's file>)")
             continue
         base, copy = split_copy(upload.filename)
         notebook = notebooks.get(base.lower())
@@ -163,9 +181,6 @@ def collect_download(course: Course, archive: Path, limits: Limits | None = None
                             quiz=entry["files"].get(course.quiz.notebook),
                             evaluation=entry["files"].get(EVALUATION_NOTEBOOK),
                             uploaded=entry["uploaded"], notes=tuple(entry["notes"]))
-        try:
-            result = accept(course, incoming, now=now)
-        except OSError as exc:  # the course folder itself: say so, and go on with the others
-            result = Refused(student, f"could not be written to the course folder ({exc.strerror})")
+        result = accept_safely(course, incoming, now)
         (report.accepted if isinstance(result, Accepted) else report.refused).append(result)
     return report

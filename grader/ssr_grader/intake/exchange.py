@@ -22,7 +22,7 @@ from ..course import Course
 from .archive import display_name
 from .download import CollectReport
 from .notebook import MAX_NOTEBOOK_BYTES
-from .submission import Accepted, Incoming, Refused, accept
+from .submission import Accepted, Incoming, Refused, accept_safely
 
 __all__ = ["account_uid", "collect_exchange", "inbound_folder"]
 
@@ -69,12 +69,15 @@ def _read_own_file(folder: Path, name: str, uid: int) -> tuple[bytes | None, str
         return None, f"{name} belongs to {_owner(st.st_uid)}, not to the learner: not read"
     if st.st_size > MAX_NOTEBOOK_BYTES:
         return None, f"{name} is too large ({st.st_size / 1e6:.1f} MB): not read"
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as fh:
-            return fh.read(MAX_NOTEBOOK_BYTES + 1), None
+    try:  # open without following links or waiting on a pipe, then check what was opened, not the path
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         return None, f"{name} could not be read ({exc.strerror})"
+    with os.fdopen(fd, "rb") as fh:
+        opened = os.fstat(fh.fileno())
+        if not stat.S_ISREG(opened.st_mode) or opened.st_uid != uid or opened.st_size > MAX_NOTEBOOK_BYTES:
+            return None, f"{name} changed while it was being read: not read"
+        return fh.read(MAX_NOTEBOOK_BYTES + 1), None
 
 
 def collect_exchange(course: Course, *, uid_of: Callable[[str], int | None] = account_uid,
@@ -130,10 +133,7 @@ def collect_exchange(course: Course, *, uid_of: Callable[[str], int | None] = ac
             report.refused.append(Refused(student, "; ".join(notes) or
                                           f"neither {course.quiz.notebook} nor {EVALUATION_NOTEBOOK} was submitted"))
             continue
-        try:
-            result = accept(course, Incoming(student, f"exchange: inbound/{display_name(folder.name)}", quiz=quiz,
-                                             evaluation=evaluation, uploaded=when, notes=notes), now=now)
-        except OSError as exc:
-            result = Refused(student, f"could not be written to the course folder ({exc.strerror})")
+        result = accept_safely(course, Incoming(student, f"exchange: inbound/{display_name(folder.name)}", quiz=quiz,
+                                                evaluation=evaluation, uploaded=when, notes=notes), now)
         (report.accepted if isinstance(result, Accepted) else report.refused).append(result)
     return report

@@ -31,7 +31,7 @@ from ..grading.paper import paper_for, rebuild
 from ..quiz.evaluation import fill_evaluation
 from .notebook import Unreadable, parse_notebook
 
-__all__ = ["Accepted", "Incoming", "Refused", "accept", "intake_record", "received_dir", "submitted_dir",
+__all__ = ["Accepted", "Incoming", "Refused", "accept", "accept_safely", "intake_record", "received_dir", "submitted_dir",
            "written_quiz_matches"]
 
 RECORD = "intake.json"
@@ -126,15 +126,27 @@ def accept(course: Course, incoming: Incoming, *, now: datetime | None = None) -
             files[EVALUATION_NOTEBOOK] = nbformat.writes(_evaluation_notebook(course, incoming.evaluation))
         except Unreadable as exc:
             notes.append(f"{EVALUATION_NOTEBOOK} was not taken: {exc}.")
+        except Exception as exc:  # whatever else a hostile file manages to trigger: this file only
+            notes.append(f"{EVALUATION_NOTEBOOK} was not taken: it could not be read ({type(exc).__name__}).")
     if not files:
         return Refused(student, "neither the quiz nor the course evaluation was found")
     when = (incoming.uploaded or now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     files["timestamp.txt"] = when.strftime("%Y-%m-%d %H:%M:%S.%f %Z")
     digests_out = {"quiz": _sha(files[course.quiz.notebook].encode("utf-8")) if course.quiz.notebook in files else None}
-    _keep_originals(course, incoming, digests, digests_out, tuple(notes), now or datetime.now(timezone.utc))
     status = "updated" if target.is_dir() else "new"
     _swap_in(target, files)
+    _keep_originals(course, incoming, digests, digests_out, tuple(notes), now or datetime.now(timezone.utc))
     return Accepted(student, status, tuple(notes))
+
+
+def accept_safely(course: Course, incoming: Incoming, now: datetime | None = None) -> Accepted | Refused:
+    """:func:`accept`, but nothing one learner's files trigger can stop the others: it becomes a refusal."""
+    try:
+        return accept(course, incoming, now=now)
+    except OSError as exc:  # the course folder itself: say so, and go on with the others
+        return Refused(incoming.student, f"could not be written to the course folder ({exc.strerror})")
+    except Exception as exc:
+        return Refused(incoming.student, f"could not be taken in ({type(exc).__name__}: {str(exc)[:120]!r})")
 
 
 def _keep_originals(course: Course, incoming: Incoming, digests: dict, written: dict, notes: tuple[str, ...],
@@ -161,7 +173,7 @@ def _swap_in(target: Path, files: dict[str, str]) -> None:
     new = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     try:
         for name, text in files.items():
-            (new / name).write_text(text, encoding="utf-8")
+            (new / name).write_text(text, encoding="utf-8", errors="replace")
             (new / name).chmod(0o644)
         new.chmod(0o755)
         old = None

@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 
 from ..course import Course
-from ..quiz.evaluation import write_evaluation
-from ..quiz.source import write_source
+from .evaluation import write_evaluation
+from .source import write_source
 
 __all__ = ["build_quiz"]
 

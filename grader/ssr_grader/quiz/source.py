@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from ..quiz.bank import ItemBank, QuizSettings
+from .bank import ItemBank, QuizSettings
 
 __all__ = ["build_source_notebook", "write_source"]
 

@@ -8,7 +8,6 @@ can be checked or re-plotted. Item analysis follows Moodle's quiz statistics (se
 from __future__ import annotations
 
 import base64
-import csv
 import html
 import io
 from collections import defaultdict
@@ -16,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..course import Course
-from ..reports.evaluation_section import evaluation_section
-from ..reports.evaluations import read_all
-from ..reports.itemstats import QuizAnalysis, analyse
+from .csvfile import write_csv
+from .evaluation_section import evaluation_section
+from .evaluations import read_all
+from .itemstats import QuizAnalysis, analyse
 
 __all__ = ["CohortScores", "collect_scores", "write_report"]
 
@@ -61,10 +61,8 @@ def _png(fig) -> str:
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows(rows)
+    """A figure's CSV: quoted, formulas in learner text (evaluation comments) neutralised, written atomically."""
+    write_csv(path, header, rows, bom=False, lineterminator="\n")
 
 
 def _fmt(v: float | None, digits: int = 1) -> str:

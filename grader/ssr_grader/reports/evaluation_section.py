@@ -15,7 +15,7 @@ from statistics import mean
 
 from ssr_widgets.evaluation import Evaluation, load_evaluation
 
-from ..reports.evaluations import EvaluationRecord
+from .evaluations import EvaluationRecord
 
 __all__ = ["EvaluationSummary", "evaluation_section", "summarise"]
 
