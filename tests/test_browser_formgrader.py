@@ -1,4 +1,5 @@
-"""Formgrader, as the trainer opens it, shows a learner's HTML and script as text and runs none of it.
+"""Formgrader, as the trainer opens it, shows a learner's HTML and script as text and runs none of it,
+and hand-marking works in it on a submission graded without a kernel.
 
 A learner's open answer full of HTML, a script and a javascript: link is collected from a Moodle
 download, autograded, and opened in nbgrader's formgrader in headless Chromium, with the
@@ -9,6 +10,7 @@ run (the page title and a global stay untouched), no element the learner wrote m
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import nbformat
@@ -81,6 +83,8 @@ def test_formgrader_shows_learner_html_as_text(tmp_path):
         errors: list[str] = []
         page.on("dialog", lambda d: (errors.append(d.message), d.dismiss()))
         serve_mathjax_locally(page)
+        # the trainer's session: formgrader's own API calls carry it (a token in the page address does not)
+        page.set_extra_http_headers({"Authorization": f"token {lab.token}"})
         page.goto(lab.url(f"formgrader/submissions/{submission_id}"))
         page.get_by_text("Local ownership matters.", exact=False).first.wait_for()
         # MathJax has typeset the page, and does typeset maths that is ours (a control)
@@ -101,3 +105,18 @@ def test_formgrader_shows_learner_html_as_text(tmp_path):
         assert answer.locator(".MathJax_CHTML, .mjx-chtml, [style*=color]").count() == 0
         assert "$\\href{https://evil.example/login}" in text
         assert "added" not in text.split("Local ownership")[0]  # the added Markdown cell never reached grading
+
+        # Hand-marking works in formgrader on a submission graded without a kernel
+        page.wait_for_function("() => formgrader.grades && formgrader.grades.loaded")
+        score = page.locator(f"input.score#{course.quiz.open_question.id}")
+        score.fill("3")
+        score.press("Tab")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+                grade = gb.find_grade(course.quiz.open_question.id, Path(course.quiz.notebook).stem,
+                                      course.quiz.assignment, "moodle-777")
+                if grade.manual_score == 3:
+                    break
+            time.sleep(0.5)
+        assert grade.manual_score == 3 and not grade.needs_manual_grade

@@ -129,9 +129,13 @@ def roster_cmd(csv_file: Path, course_dir: Path | None) -> None:
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="processes to use (default: all cores)")
 @click.option("--force", is_flag=True, help="grade again even submissions that are already graded")
 @click.option("--quiet", is_flag=True, help="no progress bar")
-def grade_cmd(course_dir: Path | None, workers: int | None, force: bool, quiet: bool) -> None:
-    """Autograde every collected submission on all cores; safe to interrupt and run again.
+@click.option("--reference", is_flag=True,
+              help="grade the plain nbgrader way (a kernel per learner, on --workers processes); same scores, slower")
+def grade_cmd(course_dir: Path | None, workers: int | None, force: bool, quiet: bool, reference: bool) -> None:
+    """Grade every collected submission; safe to interrupt and run again.
 
+    Scores are nbgrader's: without a kernel by default (the quiz's hidden tests compare the
+    recorded letters with the key), or with --reference by nbgrader's autograde itself.
     Learners already graded are skipped (use --force to grade again; manual grades are always
     kept). A learner whose file cannot be graded is listed at the end; the others are graded.
 
@@ -142,7 +146,10 @@ def grade_cmd(course_dir: Path | None, workers: int | None, force: bool, quiet: 
     from .grading.batch import grade_cohort
 
     course = _course(course_dir)
-    outcomes = grade_cohort(course, workers=workers, force=force, progress=not quiet)
+    notes: list[str] = []
+    outcomes = grade_cohort(course, workers=workers, force=force, progress=not quiet, reference=reference, notes=notes)
+    for note in notes:
+        click.echo(f"Note: {note}")
     graded = [o for o in outcomes if o.graded]
     failed = [o for o in outcomes if not o.graded]
     passed = [o for o in graded if o.score is not None and o.max_score and o.score / o.max_score >= course.quiz.pass_mark]

@@ -1,6 +1,8 @@
-"""Grade a whole cohort on every core: parallel, resumable, idempotent, and never stopped by one learner.
+"""Grade a whole cohort: resumable, idempotent, and never stopped by one learner.
 
-Each worker process opens nbgrader's own API once and autogrades one learner at a time (nbgrader
+By default without a kernel (:mod:`ssr_grader.grading.direct`: nbgrader's scores, gradebook rows
+and autograded notebooks, at a fraction of the cost). With ``reference``, the plain nbgrader way:
+each worker process opens nbgrader's own API once and autogrades one learner at a time (nbgrader
 keeps one SQLite gradebook; separate learners never write the same rows). Before grading, each
 submission is checked in the main process, so a damaged file is reported in plain words instead
 of failing inside nbgrader.
@@ -83,11 +85,14 @@ def _grade_in_worker(student: str) -> Outcome:
 
 
 def grade_cohort(course: Course, *, workers: int | None = None, force: bool = False,
-                 students: list[str] | None = None, progress: bool = True) -> list[Outcome]:
-    """Autograde every submission that needs it, on ``workers`` processes (default: all cores).
+                 students: list[str] | None = None, progress: bool = True, reference: bool = False,
+                 notes: list[str] | None = None) -> list[Outcome]:
+    """Grade every submission that needs it: without a kernel (:mod:`~ssr_grader.grading.direct`), or with
+    ``reference`` the plain nbgrader way, autograde per learner on ``workers`` processes (default: all cores).
 
     Returns one :class:`Outcome` per learner, in learner order: graded, skipped as up to date,
-    or not graded with the reason.
+    or not graded with the reason. When the quiz cannot be graded without a kernel, the reference
+    way is used and a sentence saying why is added to ``notes``.
     """
     everyone = students if students is not None else submitted_students(course)
     outcomes: dict[str, Outcome] = {}
@@ -99,6 +104,16 @@ def grade_cohort(course: Course, *, workers: int | None = None, force: bool = Fa
             todo.append(student)
         else:
             outcomes[student] = Outcome(student, True, "up to date (already graded)", *scores(course, student))
+    if todo and not reference:
+        from .direct import DirectGradingUnavailable, grade_direct
+
+        try:
+            for o in grade_direct(course, todo, progress=progress):
+                outcomes[o.student] = o
+            todo = []
+        except DirectGradingUnavailable as exc:
+            if notes is not None:
+                notes.append(f"graded the reference way (nbgrader's autograde, one kernel per learner): {exc}")
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
     bar = _progress(len(todo), progress)
     if todo:

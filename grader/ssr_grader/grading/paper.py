@@ -136,4 +136,10 @@ def notes_in(nb: dict) -> tuple[str, ...]:
     from ..intake.notebook import cell_text
 
     text = from_text_block((cell_text(first) or "").split("\n\n", 1)[-1])
-    return tuple(line[2:] for line in text.splitlines() if line.startswith("- "))
+    notes: list[str] = []
+    for line in text.splitlines():  # a note wrapped over several lines is one note
+        if line.startswith("- ") or not notes:
+            notes.append(line[2:] if line.startswith("- ") else line)
+        else:
+            notes[-1] += " " + line
+    return tuple(notes)
