@@ -53,6 +53,7 @@ class Template:
     """The paper as nbgrader autograded it with no answers, and where each part of it is."""
 
     nb: dict
+    text: str  # the same, as JSON: a learner's copy is made by parsing it (faster than a deep copy)
     answers: dict[str, int]  # answer cell grade_id -> index
     tests: dict[str, tuple[int, str, str]]  # test grade_id -> (index, answer grade_id, key)
     open_id: str
@@ -109,7 +110,8 @@ def graded_template(course: Course) -> Template:
     open_id = course.quiz.open_question.id
     if missing or open_id not in index:
         raise DirectGradingUnavailable("the graded template does not match the quiz's cells")
-    return Template(nb, answers, {gid: (index[gid], *tests[gid]) for gid in tests}, open_id, index[open_id])
+    return Template(nb, json.dumps(nb), answers, {gid: (index[gid], *tests[gid]) for gid in tests}, open_id,
+                    index[open_id])
 
 
 def _autograde_empty_paper(course: Course) -> dict:
@@ -142,7 +144,7 @@ def _autograde_empty_paper(course: Course) -> dict:
 
 def _graded_notebook(template: Template, submitted: dict) -> tuple[dict, dict[str, str]]:
     """The learner's autograded notebook, as nbgrader would write it, and their answers by answer id."""
-    nb = copy.deepcopy(template.nb)
+    nb = json.loads(template.text)
     cells = submitted.get("cells", [])
     by_gid = {_gid(c): c for c in cells if isinstance(c, dict) and _gid(c)}
     answers: dict[str, str] = {}
@@ -229,8 +231,7 @@ def _grade_one(course: Course, gb, template: Template, student: str, a_name: str
         st = gb.find_student(student)
     except MissingEntry:
         st = gb.update_or_create_student(student)
-    assignment = gb.find_assignment(a_name)
-    notebook = next(nb for nb in assignment.notebooks if nb.name == nb_name)
+    assignment, notebook, names = _quiz_rows(gb, a_name, nb_name)
     try:
         sub = gb.find_submission(a_name, student)
         if timestamp:
@@ -246,7 +247,6 @@ def _grade_one(course: Course, gb, template: Template, student: str, a_name: str
             rows += [Comment(cell_id=cell.id, notebook=snb)
                      for cell in (*notebook.solution_cells, *notebook.task_cells)]
             gb.db.add_all(rows)
-    names = {c.id: c.name for c in (*notebook.grade_cells, *notebook.solution_cells, *notebook.task_cells)}
     score = 0.0
     for grade in snb.grades:
         name = names[grade.cell_id]
@@ -262,6 +262,17 @@ def _grade_one(course: Course, gb, template: Template, student: str, a_name: str
     _write_autograded(course, student, graded, folder)
     notes = tuple((intake_record(course, student) or {}).get("notes", []))
     return student, score, float(notebook.max_score), notes
+
+
+def _quiz_rows(gb, a_name: str, nb_name: str):
+    """The quiz's assignment and notebook rows, and cell names by id: looked up once per batch (session)."""
+    cached = gb.db.info.get("ssr_quiz_rows")
+    if cached is None or cached[0] not in gb.db:
+        assignment = gb.find_assignment(a_name)
+        notebook = next(nb for nb in assignment.notebooks if nb.name == nb_name)
+        names = {c.id: c.name for c in (*notebook.grade_cells, *notebook.solution_cells, *notebook.task_cells)}
+        cached = gb.db.info["ssr_quiz_rows"] = (assignment, notebook, names)
+    return cached
 
 
 def _late_penalty(course: Course, gb, sub, snb, student: str, score: float) -> float:
@@ -290,10 +301,10 @@ def _write_autograded(course: Course, student: str, nb: dict, submitted: Path) -
         if text is None:
             continue
         path = folder / name
-        if path.exists():
-            path.chmod(0o644)
-        atomic_write_text(path, text)
-        os.chmod(path, mode)
+        tmp = folder / f".{name}.{os.getpid()}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)  # whole or not at all, like the gradebook rows (no fsync: nbgrader does none)
 
 
 def _progress(total: int, enabled: bool):
