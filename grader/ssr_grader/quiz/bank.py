@@ -37,7 +37,7 @@ class QuizOption(_Frozen):
 class QuizItem(_Frozen):
     """One multiple-choice item: options lettered A, B, C..., each with its rationale."""
 
-    id: Annotated[str, Field(pattern=r"^q\d{2,3}$")]
+    id: Annotated[str, Field(pattern=r"^[pq]\d{2,3}$")]  # p: practice bank, q: certification bank
     objective: Annotated[str, Field(pattern=r"^LO[1-9]$")]
     multiple: bool = False
     stem: Text
