@@ -65,10 +65,11 @@ cp binder/overrides.json "$settings/overrides.json"
 # `jupyter lab` in grader/ does not read that folder and keeps the Formgrader.
 export JUPYTER_CONFIG_PATH="$repo/jupyter-config/learner${JUPYTER_CONFIG_PATH:+:$JUPYTER_CONFIG_PATH}"
 
-# The course's own notebooks are marked trusted (signed with this user's Jupyter key), so the course's
-# small JupyterLab extension (jupyter-config/labextensions/) runs their cells when they open: the
-# exercises appear without "Run All Cells". Notebooks from anywhere else are never run by themselves.
-if ! .venv/bin/jupyter trust notebooks/[0-9][0-9]_*.ipynb >/dev/null 2>&1; then
+# The course's own notebooks (the sections and the practice quiz) are marked trusted (signed with this user's
+# Jupyter key), so the course's small JupyterLab extension (jupyter-config/labextensions/) runs their cells when
+# they open: the exercises appear without "Run All Cells". Other notebooks (the end-of-course quiz, a notebook
+# from anywhere else) never run by themselves.
+if ! .venv/bin/jupyter trust notebooks/[0-9][0-9]_*.ipynb notebooks/quiz/practice_quiz.ipynb >/dev/null 2>&1; then
     echo "Could not mark the course notebooks as trusted: in each section, use Run -> Run All Cells." >&2
 fi
 

@@ -404,16 +404,28 @@ class Objective(_Frozen):
 
 
 class Section(_Frozen):
-    """One entry of the course order: a notebook, its title and its estimated minutes."""
+    """One entry of the course order: a notebook, its title and its estimated minutes.
+
+    ``notebook`` is a path inside ``notebooks/``, at most one folder down (``quiz/practice_quiz.ipynb``).
+    A ``practice`` entry is the practice quiz: it has exercises on objectives that the sections teach, so the
+    course lists those objectives beside it but never says they are taught there.
+    """
 
     id: Identifier
     title: Text
-    notebook: Annotated[str, Field(pattern=r"^[\w-]+\.ipynb$")]
+    notebook: Annotated[str, Field(pattern=r"^(?:[\w-]+/)?[\w-]+\.ipynb$")]
     minutes: Annotated[int, Field(gt=0, le=480)]
     objectives: tuple[str, ...] = ()
     content: Annotated[str, Field(pattern=r"^[\w-]+\.ya?ml$")] | None = None
     available: bool = True
+    practice: bool = False
     summary: str = ""
+
+    @model_validator(mode="after")
+    def _practice_has_exercises(self) -> Section:
+        if self.practice and not self.content:
+            raise ValueError(f"section '{self.id}' is a practice quiz ('practice: true') but names no 'content' file")
+        return self
 
 
 class Course(_Frozen):

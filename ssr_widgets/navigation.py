@@ -14,6 +14,7 @@ Run ``python -m ssr_widgets.navigation --write`` after changing ``course.yml``;
 from __future__ import annotations
 
 import argparse
+import posixpath
 import sys
 from pathlib import Path
 
@@ -36,22 +37,32 @@ RUN_HINT = (
 
 
 def nav_markdown(course: Course, section_id: str) -> str:
-    """The navigation line for one notebook: previous, course map, next."""
+    """The navigation line for one notebook: previous, course map, next.
+
+    Links are relative to the notebook's own folder, so a notebook one folder down
+    (``quiz/practice_quiz.ipynb``) links to ``../04_support.ipynb``.
+    """
     sections = list(course.sections)
     i = next(n for n, s in enumerate(sections) if s.id == section_id)
+    here = posixpath.dirname(sections[i].notebook)
     parts = []
     if i > 0:
-        parts.append(f"← Previous: {_link(sections[i - 1])}")
+        parts.append(f"← Previous: {_link(sections[i - 1], here=here)}")
     if i > 0:
-        parts.append(f"[Course map]({sections[0].notebook}#Course-map)")
+        parts.append(f"[Course map]({_relative(sections[0].notebook, here)}#Course-map)")
     if i + 1 < len(sections):
-        parts.append(f"Next: {_link(sections[i + 1])} →")
+        parts.append(f"Next: {_link(sections[i + 1], here=here)} →")
     return "**Course navigation** — " + " · ".join(parts)
 
 
-def _link(section: Section, prefix: str = "") -> str:
+def _relative(notebook: str, here: str) -> str:
+    """The path of ``notebook`` (relative to ``notebooks/``) as seen from the folder ``here`` (same base)."""
+    return posixpath.relpath(notebook, here) if here else notebook
+
+
+def _link(section: Section, prefix: str = "", here: str = "") -> str:
     if section.available:
-        return f"[{section.title}]({prefix}{section.notebook})"
+        return f"[{section.title}]({prefix}{_relative(section.notebook, here)})"
     return f"{section.title} (in preparation)"
 
 
@@ -74,8 +85,8 @@ def course_map_markdown(course: Course, prefix: str = "") -> str:
 
 
 def objectives_markdown(course: Course) -> str:
-    """The learning objectives as a numbered list, with the section that teaches each."""
-    taught_in = {lo: s.title for s in course.sections for lo in s.objectives}
+    """The learning objectives as a numbered list, with the section that teaches each (never the practice quiz)."""
+    taught_in = {lo: s.title for s in course.sections if not s.practice for lo in s.objectives}
     lines = ["At the end of the course, you will be able to:", ""]
     for n, o in enumerate(course.objectives, 1):
         where = f" *({taught_in[o.id]})*" if o.id in taught_in else ""

@@ -2,7 +2,7 @@
 
 Why a file and not widget state: a kernel restart or closing the notebook loses widget state,
 and a learner must not lose their work. The file lives in the learner's workspace (the folder
-the notebooks run in, or ``$SSR_PROGRESS_FILE``), so it survives restarts and follows the learner
+the course's notebooks are in, or ``$SSR_PROGRESS_FILE``), so it survives restarts and follows the learner
 on a JupyterHub. Writes are atomic (write a temporary file, then rename) and locked, so two
 notebooks saving at once never leave half a file. A file that cannot be read is moved aside,
 never deleted, and the learner is told where it went.
@@ -21,17 +21,31 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-__all__ = ["DEFAULT_FILENAME", "ProgressStore", "default_store", "progress_path"]
+__all__ = ["COURSE_HOME", "DEFAULT_FILENAME", "ProgressStore", "default_store", "progress_path"]
 
 DEFAULT_FILENAME = "ssr-progress.json"
 FORMAT_VERSION = 1
 _LOCK_TIMEOUT_S = 10
 
 
+#: The course's first notebook (``course.yml``'s first section): the folder that holds it holds the progress file.
+COURSE_HOME = "00_welcome.ipynb"
+
+
 def progress_path() -> Path:
-    """Where progress is kept: ``$SSR_PROGRESS_FILE``, else ``ssr-progress.json`` in the working folder."""
+    """Where progress is kept: ``$SSR_PROGRESS_FILE``, else ``ssr-progress.json`` in the working folder.
+
+    A course notebook one folder down (the practice quiz, ``notebooks/quiz/``) runs there, but its answers
+    belong in the same file as the sections', which the welcome page counts: when the working folder does not
+    hold the welcome notebook and the folder above does, the file is in the folder above.
+    """
     env = os.environ.get("SSR_PROGRESS_FILE")
-    return Path(env).expanduser() if env else Path.cwd() / DEFAULT_FILENAME
+    if env:
+        return Path(env).expanduser()
+    here = Path.cwd()
+    if not (here / COURSE_HOME).exists() and (here.parent / COURSE_HOME).exists():
+        here = here.parent
+    return here / DEFAULT_FILENAME
 
 
 @dataclass

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from ssr_widgets.checking import check_choice
-from ssr_widgets.loader import load_section
+from ssr_widgets.loader import load_course, load_section
 
 from .conftest import ROOT
 from .lab_harness import chromium_page, exercise, free_port, require_chromium
@@ -450,3 +450,15 @@ def test_start_script_refuses_another_address(tmp_path):
     assert done.returncode != 0
     assert "127.0.0.1" in done.stderr
     assert not (tmp_path / ".venv").exists()
+
+
+def test_start_and_binder_trust_exactly_the_course_notebooks():
+    """Every notebook in course.yml (the sections and the practice quiz in quiz/) is signed, so it runs on opening;
+    the end-of-course quiz and the evaluation, which the course does not mark, are not."""
+    course = {f"notebooks/{s.notebook}" for s in load_course().sections if s.available}
+    assert "notebooks/quiz/practice_quiz.ipynb" in course
+    for script in (ROOT / "start-course.sh", ROOT / "binder" / "postBuild"):
+        (line,) = [ln for ln in script.read_text(encoding="utf-8").splitlines() if "jupyter trust " in ln]
+        args = line.split("jupyter trust ", 1)[1].split(">", 1)[0].split()
+        trusted = {p.relative_to(ROOT).as_posix() for pattern in args for p in ROOT.glob(pattern)}
+        assert trusted == course, script.name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
@@ -149,3 +150,48 @@ def test_edited_file_is_reloaded(tmp_path):
     later = time.time() + 5
     os.utime(path, (later, later))
     assert load_section(path).exercises["q1"].title == "Changed"
+
+
+COURSE = """
+    title: C
+    objectives: [{id: LO1, text: One.}, {id: LO2, text: Two.}]
+    sections:
+      - {id: welcome, title: Welcome, notebook: 00_welcome.ipynb, minutes: 10}
+      - {id: s, title: Section 1, notebook: 01_one.ipynb, minutes: 30, objectives: [LO1, LO2], content: s.yml}
+      - {id: practice, title: Practice quiz, notebook: quiz/practice_quiz.ipynb, minutes: 20,
+         objectives: [LO1], content: p.yml, practice: true}
+"""
+
+
+def test_practice_quiz_in_the_course_order(tmp_path):
+    """A notebook may sit one folder down; a practice quiz is validated like a section, against its objectives."""
+    from ssr_widgets.loader import load_course
+    from ssr_widgets.validate import validate_all
+
+    write(tmp_path, COURSE, name="course.yml")
+    write(tmp_path, GOOD_CHOICE)
+    write(tmp_path, GOOD_CHOICE.replace("section: s", "section: practice").replace("q1:", "p01:"), name="p.yml")
+    course = load_course(tmp_path)
+    assert course.section("practice").practice and not course.section("s").practice
+    assert validate_all(tmp_path) == []
+
+    write(tmp_path, GOOD_CHOICE.replace("section: s", "section: practice").replace("q1:", "p01:")
+          .replace("LO1", "LO2"), name="p.yml")
+    assert validate_all(tmp_path) == [
+        "p.yml: exercise 'p01': field 'objective': LO2 is not an objective of section 'practice' (LO1)"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("quiz/practice_quiz.ipynb", "a/quiz/practice_quiz.ipynb", "field 'sections[2].notebook'"),
+        ("quiz/practice_quiz.ipynb", "../practice_quiz.ipynb", "field 'sections[2].notebook'"),
+        ("content: p.yml, practice", "practice", "practice quiz ('practice: true') but names no 'content' file"),
+    ],
+)
+def test_bad_practice_entry_in_the_course_order(tmp_path, old, new, expected):
+    from ssr_widgets.loader import load_course
+
+    write(tmp_path, COURSE.replace(old, new), name="course.yml")
+    with pytest.raises(ContentError, match=re.escape(expected)):
+        load_course(tmp_path)

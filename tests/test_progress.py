@@ -7,7 +7,7 @@ import multiprocessing
 
 import pytest
 
-from ssr_widgets.progress import ProgressStore, default_store, progress_path
+from ssr_widgets.progress import COURSE_HOME, ProgressStore, default_store, progress_path
 
 
 def test_round_trip_through_a_new_store(store):
@@ -96,3 +96,21 @@ def test_default_path_follows_environment(tmp_path, monkeypatch):
     monkeypatch.delenv("SSR_PROGRESS_FILE")
     monkeypatch.chdir(tmp_path)
     assert progress_path() == tmp_path / "ssr-progress.json"
+
+
+def test_a_course_notebook_one_folder_down_keeps_its_answers_with_the_sections(tmp_path, monkeypatch):
+    """The practice quiz runs in notebooks/quiz/, but its answers go into the sections' file, which the welcome
+    page counts; a folder that is not part of the course keeps its own file."""
+    monkeypatch.delenv("SSR_PROGRESS_FILE")
+    course = tmp_path / "notebooks"
+    (course / "quiz" / "deeper").mkdir(parents=True)
+    (course / COURSE_HOME).write_text("{}", encoding="utf-8")
+    monkeypatch.chdir(course / "quiz")
+    assert progress_path() == course / "ssr-progress.json"
+    store = default_store()
+    store.save("practice_quiz.yml#p01", answer=["b"], completed=True, score=1.0)
+    monkeypatch.chdir(course)
+    assert default_store().get("practice_quiz.yml#p01")["completed"] is True
+    assert not (course / "quiz" / "ssr-progress.json").exists()
+    monkeypatch.chdir(course / "quiz" / "deeper")
+    assert progress_path() == course / "quiz" / "deeper" / "ssr-progress.json"
