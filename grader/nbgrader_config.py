@@ -7,7 +7,7 @@ c = get_config()  # noqa: F821 - provided by nbgrader
 c.CourseDirectory.course_id = "ssr-intro"
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 
-# Releasing: the answer line stays ("answer_q07 = \"\""), the solution block goes.
+# Releasing: the answer line stays ("answer_s07 = \"\""), the solution block goes.
 c.ClearSolutions.code_stub = {"python": ""}
 c.ClearSolutions.text_stub = "Write your answer here."
 
@@ -48,7 +48,6 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
-c.ExplainInFeedback.item_bank = os.path.join(c.CourseDirectory.root, "item_bank.yml")
 
 # LMS downloads are collected by `ssr-trainer collect --zip` (identity from the LMS's own part of
 # each path, see ssr_grader/intake/lms/), not by `nbgrader zip_collect`, which trusts file names.

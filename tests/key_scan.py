@@ -12,21 +12,30 @@ _MIN_RATIONALE = 40  # shorter "why" texts are too generic to identify an item
 
 
 def key_patterns(bank: ItemBank) -> list[tuple[str, re.Pattern[str]]]:
-    pats = []
+    """What gives a paper's answers away: a keys table or key function, a solution line, a right option's rationale."""
+    pats = [  # in what a learner opens (notebooks, pages, notes); the trainer's code may name these constructs
+        ("keys cell", re.compile(r"_SSR_KEYS\s*=|answer key, added at grading")),
+        ("key function", re.compile(r"_ssr_key\s*=|def _ssr_key")),
+        ("hidden test", re.compile(r"assert answer_s\d+\s*==")),
+        ("solution block", re.compile(r"BEGIN SOLUTION|BEGIN HIDDEN TESTS")),
+        ("item bank file", re.compile(r"certification item bank|^kind: (sample|certification)$", re.M)),
+    ]
+    pats = [(label, pat) if label.endswith("rationale") else (f"{label} (in a learner file)", pat) for label, pat in pats]
     for item in bank.items:
-        pats.append((f"{item.id} solution line",
-                     re.compile(rf"answer_{item.id}\s*=\s*\\?[\"']{item.key}\\?[\"']")))
-        pats.append((f"{item.id} hidden test", re.compile(rf"==\s*\\?[\"']{item.key}\\?[\"'],\s*\\?[\"']Question")))
         for o in item.options:
-            # The right option's whole rationale would tell a learner which letter is right.
+            # The right option's whole rationale would tell a learner which option is right.
             if o.correct and len(o.why) >= _MIN_RATIONALE:
                 pats.append((f"{item.id} option {o.id} rationale", re.compile(re.escape(o.why))))
-    pats.append(("item bank file marker", re.compile(r"Trainer side only: the quiz answer key")))
     return pats
 
 
+LEARNER_FILES = (".ipynb", ".html", ".txt", ".yml", ".yaml", ".md", ".json")
+
+
 def scan_text(name: str, text: str, patterns) -> list[str]:
-    return [f"{name}: {label}" for label, pat in patterns if pat.search(text)]
+    learner_file = name.endswith(LEARNER_FILES) or "." not in Path(name).name
+    return [f"{name}: {label}" for label, pat in patterns
+            if (learner_file or not label.endswith("(in a learner file)")) and pat.search(text)]
 
 
 def scan_tree(root: Path, patterns, suffixes=(".py", ".js", ".ipynb", ".yml", ".yaml", ".json", ".md", ".txt",

@@ -16,39 +16,59 @@ COURSE_FILES = ("item_bank.yml", "quiz.yml", "rubric.md", "nbgrader_config.py", 
 
 
 def make_course(dest: Path, exchange: Path | None = None) -> Course:
-    """Copy the course definition (not learner data) from grader/ and build the quiz there."""
+    """Copy the course definition (not learner data) from grader/ and build the quiz there (sample bank: a test)."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in COURSE_FILES:
         shutil.copy(ROOT / "grader" / name, dest / name)
     course = open_course(dest, exchange=exchange)
-    build_quiz(course)
+    build_quiz(course, sample_bank=True)
     return course
+
+
+def paper(course: Course, student: str) -> nbformat.NotebookNode:
+    """``student``'s own paper, as released to them (no answers)."""
+    from ssr_grader.quiz.papers import learner_notebook
+
+    return learner_notebook(course, student)
+
+
+def keys(course: Course, student: str) -> dict[str, str]:
+    """``{slot: right letters}`` of ``student``'s paper."""
+    from ssr_grader.quiz.papers import learner_draw
+
+    return learner_draw(course, student).keys
+
+
+def wrong(course: Course, student: str, slot: str) -> str:
+    """A wrong answer (one letter) to ``slot`` of ``student``'s paper."""
+    from ssr_grader.quiz.papers import learner_draw
+
+    draw = learner_draw(course, student).slot(slot)
+    return next(letter for letter in draw.letters if letter not in draw.key)
 
 
 def answer_cells(nb) -> dict[str, nbformat.NotebookNode]:
     return {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells
-            if c.get("metadata", {}).get("nbgrader", {}).get("grade_id", "").startswith("answer_q")}
+            if c.get("metadata", {}).get("nbgrader", {}).get("grade_id", "").startswith("answer_s")}
 
 
 def fill(nb, answers: dict[str, str], typed: bool = False):
-    """Put answers into the answer cells, as the widget writes them or (``typed``) as a person might type."""
+    """Put answers (``{slot: letters}``) into the answer cells, as the widget writes them or as a person might type."""
     cells = answer_cells(nb)
-    for item_id, letters in answers.items():
+    for slot, letters in answers.items():
         value = ", ".join(letters.lower()) if typed else letters
-        cells[f"answer_{item_id}"].source = f'answer_{item_id} = "{value}"' + ("  # my answer" if typed else "")
+        cells[f"answer_{slot}"].source = f'answer_{slot} = "{value}"' + ("  # my answer" if typed else "")
     return nb
 
 
-def known_mix(course: Course) -> tuple[dict[str, str], float]:
-    """Answers with a known score: every third item wrong, the rest right. Returns (answers, expected points)."""
+def known_mix(course: Course, student: str) -> tuple[dict[str, str], float]:
+    """Answers of ``student`` with a known score: every third question wrong, the rest right; (answers, points)."""
     answers, points = {}, 0.0
-    for n, item_id in enumerate(course.quiz.items):
-        item = course.bank.item(item_id)
+    for n, (slot, key) in enumerate(sorted(keys(course, student).items())):
         if n % 3 == 2:
-            wrong = next(o.id for o in item.options if not o.correct)
-            answers[item_id] = wrong
+            answers[slot] = wrong(course, student, slot)
         else:
-            answers[item_id] = item.key
+            answers[slot] = key
             points += course.quiz.points_per_item
     return answers, points
 

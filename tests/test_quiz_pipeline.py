@@ -17,7 +17,7 @@ from ssr_grader.grading.autograde import autograde_all, scores
 from ssr_grader.grading.hooks import parse_answer
 
 from .conftest import ROOT
-from .quiz_helpers import answer_cells, fill, known_mix, make_course, submit_files
+from .quiz_helpers import answer_cells, fill, keys, known_mix, make_course, paper, submit_files
 
 NBGRADER = [sys.executable, "-m", "nbgrader"]
 LEARNER_COPY = ROOT / "notebooks" / "quiz" / "end_of_course_quiz.ipynb"
@@ -39,35 +39,64 @@ def nbgrader(args, cwd, env=None, check=True):
 def test_item_bank_covers_every_objective():
     course = open_course(ROOT / "grader")
     per_lo = Counter(it.objective for it in course.bank.items)
-    assert len(course.bank.items) >= 30
-    assert all(per_lo[f"LO{n}"] >= 2 for n in range(1, 10)), per_lo
+    assert course.bank.kind == "sample"  # the repository is public: its bank can only be a sample
+    assert all(per_lo[f"LO{n}"] >= 6 for n in range(1, 10)), per_lo
     assert any(it.multiple for it in course.bank.items) and any(not it.multiple for it in course.bank.items)
-    assert len(course.quiz.items) >= 20 and course.quiz.pass_mark == 0.70
+    assert len(course.quiz.slots) >= 20 and course.quiz.pass_mark == 0.70
+    slots = Counter(lo for _, lo in course.quiz.slots)
+    assert all(slots[f"LO{n}"] >= 2 and per_lo[f"LO{n}"] > slots[f"LO{n}"] for n in range(1, 10)), slots
     assert course.quiz.open_question.points < course.quiz.total_points / 2  # a minority of the marks
 
 
-def test_released_quiz_has_no_answers(course):
-    nb = nbformat.read(course.released_notebook, as_version=4)
-    text = course.released_notebook.read_text(encoding="utf-8")
-    assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text and "assert " not in text
-    for item_id in course.quiz.items:
-        assert answer_cells(nb)[f"answer_{item_id}"].source.strip() == f'answer_{item_id} = ""'
-    tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith("test_")]
-    assert len(tests) == len(course.quiz.items) and all(c.source.strip() == "" for c in tests)
+def test_released_quiz_and_papers_have_no_answers(course):
+    for name, nb in (("release", nbformat.read(course.released_notebook, as_version=4)),
+                     ("amina's paper", paper(course, "amina"))):
+        text = nbformat.writes(nb)
+        assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text and "assert " not in text, name
+        assert "_ssr_key" not in text and "_SSR_KEYS" not in text and '"correct"' not in text, name
+        for slot, _ in course.quiz.slots:
+            assert answer_cells(nb)[f"answer_{slot}"].source.strip() == f'answer_{slot} = ""', name
+        tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith("test_")]
+        assert len(tests) == len(course.quiz.slots) and all(c.source.strip() == "" for c in tests), name
 
 
-def test_committed_learner_copy_is_the_current_release(course):
-    """notebooks/quiz/ is a generated artefact: rebuild with `ssr-trainer build-quiz --learner-copy ...`."""
-    assert LEARNER_COPY.exists(), "run: ssr-trainer build-quiz --learner-copy notebooks/quiz/end_of_course_quiz.ipynb"
+def test_each_learner_has_their_own_paper_rebuilt_the_same_every_time(course):
+    from ssr_grader.quiz.papers import learner_draw
+
+    a, b = learner_draw(course, "amina"), learner_draw(course, "bo")
+    assert a == learner_draw(course, "amina") and a.code != b.code  # reproducible, and different per learner
+    assert [s.item.id for s in a.slots] != [s.item.id for s in b.slots] or \
+        [s.order for s in a.slots] != [s.order for s in b.slots]
+    for draw in (a, b):  # each slot draws from its objective's pool, never the same item twice in one paper
+        assert [s.item.objective for s in draw.slots] == [lo for _, lo in course.quiz.slots]
+        assert len({s.item.id for s in draw.slots}) == len(draw.slots)
+    nb = paper(course, "amina")
+    assert nb.metadata["ssr_quiz"]["paper"] == a.code and a.code in nbformat.writes(nb)
+    first = a.slots[0]
+    assert first.item.stem in nbformat.writes(nb) and f"- **A.** {first.options()[0][1].text}" in nbformat.writes(nb)
+    # the nbgrader cells are the release's, so nbgrader grades every paper as one assignment
+    released = nbformat.read(course.released_notebook, as_version=4)
+    assert [c.metadata.get("nbgrader") for c in nb.cells] == [c.metadata.get("nbgrader") for c in released.cells]
+
+
+def test_committed_learner_copy_is_the_current_sample_paper(course):
+    """notebooks/quiz/ holds a public demo paper: rebuild with `ssr-trainer build-quiz --sample-bank --learner-copy`."""
+    from ssr_grader.quiz.release import build_quiz
+
+    assert LEARNER_COPY.exists(), "run: ssr-trainer build-quiz --sample-bank --learner-copy " \
+                                  "notebooks/quiz/end_of_course_quiz.ipynb"
+    fresh = course.root / "learner-copy" / LEARNER_COPY.name
+    build_quiz(course, fresh, sample_bank=True)
 
     def shape(path):
         nb = nbformat.read(path, as_version=4)
         return [(c.cell_type, c.source, c.metadata.get("nbgrader")) for c in nb.cells]
 
-    assert shape(LEARNER_COPY) == shape(course.released_notebook), (
+    assert shape(LEARNER_COPY) == shape(fresh), (
         "notebooks/quiz/end_of_course_quiz.ipynb is out of date: run "
-        "ssr-trainer build-quiz --learner-copy notebooks/quiz/end_of_course_quiz.ipynb"
+        "ssr-trainer build-quiz --sample-bank --learner-copy notebooks/quiz/end_of_course_quiz.ipynb"
     )
+    assert "Sample paper" in LEARNER_COPY.read_text(encoding="utf-8")
 
 
 def test_evaluation_is_released_beside_the_quiz_and_committed_in_sync(course):
@@ -81,7 +110,7 @@ def test_evaluation_is_released_beside_the_quiz_and_committed_in_sync(course):
 
     assert shape(committed) == shape(released), (
         "notebooks/quiz/course_evaluation.ipynb is out of date: run "
-        "ssr-trainer build-quiz --learner-copy notebooks/quiz/end_of_course_quiz.ipynb"
+        "ssr-trainer build-quiz --sample-bank --learner-copy notebooks/quiz/end_of_course_quiz.ipynb"
     )
 
 
@@ -130,10 +159,12 @@ def test_exchange_round_trip_takes_only_what_each_account_owns(tmp_path):
     try:
         course = make_course(tmp_path / "course", exchange=exchange)
         env = {"SSR_EXCHANGE": str(exchange)}
-        nbgrader(["release_assignment", course.quiz.assignment, "--force"], course.root, env)
-        answers, expected = known_mix(course)
+        from ssr_grader.quiz.release import release_to_exchange
+
         amina, bruno = "ssrt-amina", "ssrt-bruno"
-        full = {i: course.bank.item(i).key for i in course.quiz.items}
+        release_to_exchange(course, [amina, bruno])  # each learner's own paper in papers/<account>/
+        answers, expected = known_mix(course, amina)
+        full = keys(course, amina)  # bruno answers amina's paper perfectly and submits it in her name
         for learner, mine, as_whom in ((amina, answers, amina), (bruno, {}, bruno), (bruno, full, amina)):
             uid = _account(learner)
             home = Path(f"/home/{learner}")
@@ -149,7 +180,7 @@ def test_exchange_round_trip_takes_only_what_each_account_owns(tmp_path):
             learner_nbgrader = _learner_nbgrader(uid)
             done = subprocess.run([*learner_nbgrader, "fetch_assignment", course.quiz.assignment], cwd=work, **run)
             assert done.returncode == 0, done.stderr[-2000:]
-            path = next(work.rglob(course.quiz.notebook))
+            path = next(work.rglob(f"papers/{as_whom}/{course.quiz.notebook}"))
             nbformat.write(fill(nbformat.read(path, as_version=4), mine), path)
             shutil.chown(path, uid, uid)
             done = subprocess.run([*learner_nbgrader, "submit", course.quiz.assignment, f"--student={as_whom}"],
@@ -178,8 +209,8 @@ def test_exchange_rejects_links_and_unknown_or_impossible_submissions(tmp_path):
     course = make_course(tmp_path / "course", exchange=tmp_path / "exchange")
     inbound = tmp_path / "exchange" / "ssr-intro" / "inbound"
     inbound.mkdir(parents=True)
-    answers, expected = known_mix(course)
-    nb = nbformat.writes(fill(nbformat.read(course.released_notebook, as_version=4), answers))
+    answers, expected = known_mix(course, "amina")
+    nb = nbformat.writes(fill(paper(course, "amina"), answers))
     me = os.getuid()
     names = {"amina": "amina+end_of_course_quiz+2026-11-30 09:00:00.000000 UTC+abc",
              "bruno": "bruno+end_of_course_quiz+2026-13-45 99:00:00 UTC+def",
@@ -191,6 +222,10 @@ def test_exchange_rejects_links_and_unknown_or_impossible_submissions(tmp_path):
     link.unlink()
     link.symlink_to(course.root / "source" / course.quiz.assignment / course.quiz.notebook)  # the answer key
     shutil.copytree(inbound / names["amina"], inbound / "dora+end_of_course_quiz+2026-11-30 10:00:00.000000 UTC+jkl")
+    # amina's paper where the exchange release puts it (papers/<account>/) wins over a stray copy at the top
+    (inbound / names["amina"] / "papers" / "amina").mkdir(parents=True)
+    (inbound / names["amina"] / "papers" / "amina" / course.quiz.notebook).write_text(nb)
+    (inbound / names["amina"] / course.quiz.notebook).write_text(nbformat.writes(paper(course, "amina")))
     report = collect_exchange(course, uid_of=lambda name: {"amina": me, "bruno": me, "chen": me}.get(name))
     assert [a.student for a in report.accepted] == ["amina"]
     text = "\n".join(report.problems + [f"{r.student}: {r.reason}" for r in report.refused])
@@ -202,41 +237,50 @@ def test_exchange_rejects_links_and_unknown_or_impossible_submissions(tmp_path):
 
 def test_typed_answers_score_the_same_as_clicked(tmp_path):
     course = make_course(tmp_path / "course")
-    answers, expected = known_mix(course)
-    released = nbformat.read(course.released_notebook, as_version=4)
-    submit_files(course, "clicker", fill(nbformat.from_dict(released), answers))
-    submit_files(course, "typist", fill(nbformat.from_dict(released), answers, typed=True))
+    clicked, expected = known_mix(course, "clicker")
+    typed, expected_typed = known_mix(course, "typist")
+    submit_files(course, "clicker", fill(paper(course, "clicker"), clicked))
+    submit_files(course, "typist", fill(paper(course, "typist"), typed, typed=True))
     outcomes = {o.student: o for o in autograde_all(course)}
-    assert outcomes["clicker"].score == outcomes["typist"].score == expected
+    assert outcomes["clicker"].score == expected and outcomes["typist"].score == expected_typed == expected
 
 
 def test_feedback_explains_answers_without_hidden_tests(tmp_path):
+    import html as html_lib
+
+    from ssr_grader.quiz.papers import learner_draw
+
     course = make_course(tmp_path / "course")
-    answers, _ = known_mix(course)
-    submit_files(course, "amina", fill(nbformat.read(course.released_notebook, as_version=4), answers))
+    answers, expected = known_mix(course, "amina")
+    submit_files(course, "amina", fill(paper(course, "amina"), answers))
     autograde_all(course)
     result = course.api().generate_feedback(course.quiz.assignment, "amina", force=True)
     assert result["success"], result["log"][-2000:]
     html = (course.root / "feedback" / "amina" / course.quiz.assignment / "end_of_course_quiz.html").read_text()
     assert "HIDDEN TESTS" not in html and "assert answer_" not in html
-    first, wrong = course.bank.item(course.quiz.items[0]), course.bank.item(course.quiz.items[2])
+    assert "_SSR_KEYS" not in html and "answer key, added at grading" not in html  # the keys cell is taken out
+    draw = learner_draw(course, "amina")
+    right, wrong = draw.slots[0], draw.slots[2]  # known_mix: the third question is wrong
     assert "✔ Right." in html and "✘ Not right." in html
-    import html as html_lib
-
-    for o in first.options + wrong.options:
-        assert html_lib.escape(o.why, quote=False) in html or o.why in html
-    assert scores(course, "amina")[0] < course.quiz.total_points
+    for slot in (right, wrong):
+        assert html_lib.escape(slot.item.stem, quote=False) in html or slot.item.stem in html
+        for letter, o in slot.options():  # the rationale of each option, under the learner's own letter
+            assert f"<strong>{letter}</strong> (" in html
+            assert html_lib.escape(o.why, quote=False) in html or o.why in html
+    shown = ", ".join(wrong.key)
+    assert f"The right answer: {shown}." in html
+    assert scores(course, "amina")[0] == expected < course.quiz.total_points
 
 
 @pytest.mark.parametrize(
     ("source", "expected"),
-    [('answer_q01 = "B"', "B"), ("answer_q01 = 'c, a'", "AC"), ('answer_q01 = ""', ""),
-     ('answer_q01 = "b"  # mine', "B"), ('answer_q01 = "BB"', None), ('answer_q01 = "Z"', None),
-     ("answer_q01 = open('x').read()", None), ('answer_q02 = "B"', None),
-     ('answer_q01 = "B"\nimport os', None), ("answer_q01 = 'B", None)],
+    [('answer_s01 = "B"', "B"), ("answer_s01 = 'c, a'", "AC"), ('answer_s01 = ""', ""),
+     ('answer_s01 = "b"  # mine', "B"), ('answer_s01 = "BB"', None), ('answer_s01 = "Z"', None),
+     ("answer_s01 = open('x').read()", None), ('answer_s02 = "B"', None),
+     ('answer_s01 = "B"\nimport os', None), ("answer_s01 = 'B", None)],
 )
 def test_parse_answer_accepts_only_plain_answers(source, expected):
-    assert parse_answer(source, "answer_q01", "ABCD") == expected
+    assert parse_answer(source, "answer_s01", "ABCD") == expected
 
 
 def test_open_question_is_hand_graded_in_the_gradebook(tmp_path):
@@ -244,7 +288,7 @@ def test_open_question_is_hand_graded_in_the_gradebook(tmp_path):
     from nbgrader.api import Gradebook
 
     course = make_course(tmp_path / "course")
-    nb = fill(nbformat.read(course.released_notebook, as_version=4), {})
+    nb = paper(course, "amina")
     for cell in nb.cells:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == course.quiz.open_question.id:
             cell.source = "The offer is donor-driven; parliament and women's groups were not consulted."

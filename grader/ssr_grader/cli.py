@@ -50,27 +50,52 @@ def main() -> None:
     """
 
 
-@main.command("build-quiz")
-@course_dir_option
-@click.option("--learner-copy", type=click.Path(dir_okay=False, path_type=Path),
-              help="also copy the released quiz here (e.g. notebooks/quiz/end_of_course_quiz.ipynb)")
-@click.option("--replace-graded-quiz", is_flag=True,
-              help="rebuild a changed quiz even though learners have submitted the current one")
-def build_quiz_cmd(course_dir: Path | None, learner_copy: Path | None, replace_graded_quiz: bool) -> None:
-    """Build the quiz from the item bank: source notebook, nbgrader release, learner copy.
+@main.command("init-course")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def init_course_cmd(folder: Path) -> None:
+    """Make a private course folder for a cohort: your own certification bank, the course secret, the gradebook.
 
     \b
     Example:
-      ssr-trainer build-quiz --learner-copy notebooks/quiz/end_of_course_quiz.ipynb
+      ssr-trainer init-course ~/ssr-course-2026-12
+    """
+    from .quiz.private import init_course
+
+    try:
+        steps = init_course(folder)
+    except FileExistsError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Course folder made: {folder}. Use it with --course-dir {folder} (or SSR_COURSE_DIR={folder}).")
+    for n, step in enumerate(steps, 1):
+        click.echo(f"{n}. {step}")
+
+
+@main.command("build-quiz")
+@course_dir_option
+@click.option("--learner-copy", type=click.Path(dir_okay=False, path_type=Path),
+              help="also write a sample learner's paper here, from the public sample bank only "
+                   "(e.g. notebooks/quiz/end_of_course_quiz.ipynb)")
+@click.option("--sample-bank", is_flag=True,
+              help="allow the public sample bank (tests and demonstrations only: its answers are public)")
+@click.option("--replace-graded-quiz", is_flag=True,
+              help="rebuild a changed quiz even though learners have submitted the current one")
+def build_quiz_cmd(course_dir: Path | None, learner_copy: Path | None, sample_bank: bool,
+                   replace_graded_quiz: bool) -> None:
+    """Build the quiz from the item bank: source notebook and nbgrader release (papers come with  release).
+
+    \b
+    Example:
+      ssr-trainer build-quiz --course-dir ~/ssr-course-2026-12
     """
     from .quiz.release import BuildError, build_quiz
 
     course = _course(course_dir)
     try:
-        released = build_quiz(course, learner_copy, replace_graded_quiz=replace_graded_quiz)
+        released = build_quiz(course, learner_copy, sample_bank=sample_bank, replace_graded_quiz=replace_graded_quiz)
     except (BuildError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Quiz built: {len(course.quiz.items)} questions + 1 open question, "
+    click.echo(f"Quiz built: {len(course.quiz.slots)} questions per learner, drawn from "
+               f"{len(course.bank.items)} items, + 1 open question, "
                f"{course.quiz.total_points} points, pass mark {course.quiz.pass_percent} %.")
     click.echo(f"Released notebook: {released}")
     if learner_copy:
@@ -241,9 +266,9 @@ def report_cmd(course_dir: Path | None, output_dir: Path | None) -> None:
 @main.command("release")
 @course_dir_option
 @click.option("--lms-package", type=click.Path(dir_okay=False, path_type=Path),
-              help="write a zip for an LMS instead of releasing to the nbgrader exchange")
+              help="write a zip of every learner's paper for an LMS instead of releasing to the nbgrader exchange")
 def release_cmd(course_dir: Path | None, lms_package: Path | None) -> None:
-    """Give the quiz to learners: through the nbgrader exchange, or as a zip to upload to an LMS.
+    """Give each learner on the roster their own paper: through the nbgrader exchange, or as a zip for an LMS.
 
     \b
     Examples:
@@ -251,20 +276,34 @@ def release_cmd(course_dir: Path | None, lms_package: Path | None) -> None:
       ssr-trainer release --lms-package ssr-quiz-for-lms.zip
     """
     from .quiz.package import lms_package as make_package
+    from .quiz.package import roster_students
+    from .quiz.release import BuildError, release_to_exchange
 
     course = _course(course_dir)
     if not course.released_notebook.exists():
         raise click.ClickException("the quiz is not built yet: run  ssr-trainer build-quiz  first")
+    students = roster_students(course)
+    if not students:
+        raise click.ClickException("the roster is empty: import it first (ssr-trainer roster <file>), so that "
+                                   "each learner gets their own paper")
     if lms_package:
-        make_package(course, lms_package)
-        click.echo(f"LMS package written: {lms_package} (the quiz without answers, and a note for learners).")
+        written = make_package(course, lms_package, students)
+        click.echo(f"LMS package written: {written[0]} (a folder per learner: {len(students)} papers, no answers).")
+        if len(written) > 1:
+            click.echo(f"For Moodle: {written[1]} gives each participant their own paper: in the assignment, "
+                       "View all submissions -> Grading action -> Upload multiple feedback files in a zip.")
+        else:
+            click.echo("Give each learner the folder with their id (e.g. by a private message or a per-learner "
+                       "file in your LMS); papers are in papers/ of the course folder too.")
         click.echo("Next: when learners have uploaded, download all submissions as a zip, then:"
                    "  ssr-trainer collect --zip <download.zip>")
         return
-    result = course.api().release_assignment(course.quiz.assignment)
-    if not result["success"]:
-        raise click.ClickException(f"nbgrader could not release the quiz:\n{result.get('log', '')[-2000:]}")
-    click.echo(f"Released {course.quiz.assignment} to the exchange.")
+    try:
+        release_to_exchange(course, students)
+    except BuildError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Released {course.quiz.assignment} to the exchange: {len(students)} papers, one per learner, "
+               "in papers/<learner id>/.")
     click.echo("Next: after learners submit:  ssr-trainer collect")
 
 

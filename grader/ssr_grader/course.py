@@ -30,7 +30,7 @@ class Course:
 
         cfg = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
         cfg.CourseDirectory.root = str(self.root)
-        cfg.ExplainInFeedback.item_bank = str(self.root / BANK_FILE)
+        cfg.ExplainInFeedback.course_root = str(self.root)
         cfg.TrustedQuizOnly.course_root = str(self.root)
         if self.exchange is not None:
             cfg.Exchange.root = str(self.exchange)

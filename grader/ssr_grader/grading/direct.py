@@ -2,14 +2,17 @@
 
 Why this is exact. Every quiz notebook in ``submitted/`` is the trusted paper with literal answers
 (``ssr-trainer collect`` wrote it; :func:`~ssr_grader.grading.autograde.precheck` checks it is
-still that file). The quiz's hidden tests have one fixed form, ``assert answer_qNN == "<key>",
-"Question N"``: a test passes exactly when the recorded letters equal the key. Starting a kernel
-per learner to find that out costs about a second; comparing two strings does not.
+still that file). The quiz's hidden tests have one fixed form, ``assert answer_sNN ==
+_ssr_key("sNN"), "Question N"``, where ``_ssr_key`` gives the key of the learner's own paper (the
+keys cell that :class:`~ssr_grader.grading.hooks.TrustedQuizOnly` adds): a test passes exactly when
+the recorded letters equal that key. Starting a kernel per learner to find that out costs about a
+second; comparing two strings does not.
 
 How it stays nbgrader's. The autograded notebook is made from a *graded template*: the trusted
 paper autograded once by nbgrader itself, with a kernel and no answers, so every cell, every bit
 of metadata and every failing test's output is nbgrader's own. Per learner, only the answer
-cells, the open answer and the outputs of the tests that pass change. Scores are then decided by
+cells, the open answer, the learner's own questions and keys cell, and the outputs of the tests
+that pass change. Scores are then decided by
 nbgrader's own :func:`nbgrader.utils.determine_grade` and checksums on those cells, and the
 gradebook rows are nbgrader's own classes (as ``Gradebook.add_submission`` and ``SaveAutoGrades``
 make them), written in batches instead of one commit per cell. Formgrader, manual grading,
@@ -33,12 +36,13 @@ from ..course import Course, open_course
 from ..files import atomic_write_text
 from ..intake.notebook import cell_text
 from .autograde import Outcome, precheck
+from .paper import is_keys_cell, keys_source
 
 __all__ = ["DirectGradingUnavailable", "Template", "grade_direct", "graded_template"]
 
-_TEST = re.compile(r'\A### BEGIN HIDDEN TESTS\nassert (answer_q\d{2,3}) == "([A-H]+)", "Question \d+"\n'
+_TEST = re.compile(r'\A### BEGIN HIDDEN TESTS\nassert (answer_(s\d{2})) == _ssr_key\("\2"\), "Question \d+"\n'
                    r"### END HIDDEN TESTS\Z")
-_ANSWER = re.compile(r'\A(answer_q\d{2,3}) = "([A-H]*)"\Z')
+_ANSWER = re.compile(r'\A(answer_s\d{2}) = "([A-H]*)"\Z')
 CACHE_DIR = ".ssr-grading"
 TEMPLATE_STUDENT = "ssr-graded-template"
 BATCH = 200  # learners per gradebook commit
@@ -55,9 +59,10 @@ class Template:
     nb: dict
     text: str  # the same, as JSON: a learner's copy is made by parsing it (faster than a deep copy)
     answers: dict[str, int]  # answer cell grade_id -> index
-    tests: dict[str, tuple[int, str, str]]  # test grade_id -> (index, answer grade_id, key)
+    tests: dict[str, tuple[int, str, str]]  # test grade_id -> (index, answer grade_id, slot)
     open_id: str
     open_index: int
+    keys_index: int  # the keys cell, which holds each learner's own keys
 
 
 def _gid(cell: dict) -> str:
@@ -73,7 +78,7 @@ def _fingerprint(course: Course) -> str:
 
 
 def _hidden_tests(course: Course) -> dict[str, tuple[str, str]]:
-    """``{test grade_id: (answer grade_id, key)}`` from the gradebook's own copy of each test (what nbgrader runs)."""
+    """``{test grade_id: (answer grade_id, slot)}`` from the gradebook's own copy of each test (what nbgrader runs)."""
     from nbgrader.api import Gradebook
 
     coursedir = course.api().coursedir
@@ -108,15 +113,19 @@ def graded_template(course: Course) -> Template:
     answers = {gid: index[gid] for gid in index if _ANSWER.match(cell_text(cells[index[gid]]) or "")}
     missing = [gid for gid in tests if gid not in index or tests[gid][0] not in answers]
     open_id = course.quiz.open_question.id
-    if missing or open_id not in index:
+    keys = [i for i, c in enumerate(cells) if is_keys_cell(c)]
+    if missing or open_id not in index or len(keys) != 1:
         raise DirectGradingUnavailable("the graded template does not match the quiz's cells")
     return Template(nb, json.dumps(nb), answers, {gid: (index[gid], *tests[gid]) for gid in tests}, open_id,
-                    index[open_id])
+                    index[open_id], keys[0])
 
 
 def _autograde_empty_paper(course: Course) -> dict:
     """Autograde the released paper with no answers in a throwaway copy of the course, with nbgrader itself."""
+    import nbformat
+
     from ..intake.submission import Accepted, Incoming, accept
+    from ..quiz.papers import learner_notebook
 
     with tempfile.TemporaryDirectory(prefix="ssr-template-") as tmp:
         root = Path(tmp) / "course"
@@ -132,7 +141,8 @@ def _autograde_empty_paper(course: Course) -> dict:
         released = twin.released_notebook.read_bytes()
         if json.loads(released)["cells"] != json.loads(course.released_notebook.read_bytes())["cells"]:
             raise DirectGradingUnavailable("the released quiz differs from what its source builds")
-        outcome = accept(twin, Incoming(TEMPLATE_STUDENT, "graded template", quiz=released))
+        paper = nbformat.writes(learner_notebook(twin, TEMPLATE_STUDENT)).encode("utf-8")
+        outcome = accept(twin, Incoming(TEMPLATE_STUDENT, "graded template", quiz=paper))
         if not isinstance(outcome, Accepted):
             raise DirectGradingUnavailable(f"the template could not be taken in: {outcome}")
         result = twin.api().autograde(course.quiz.assignment, TEMPLATE_STUDENT, force=True, create=True)
@@ -142,25 +152,43 @@ def _autograde_empty_paper(course: Course) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _graded_notebook(template: Template, submitted: dict) -> tuple[dict, dict[str, str]]:
-    """The learner's autograded notebook, as nbgrader would write it, and their answers by answer id."""
+def _graded_notebook(template: Template, submitted: dict, draw) -> tuple[dict, dict[str, str]]:
+    """The learner's autograded notebook, as nbgrader would write it, and their answers by answer id.
+
+    ``submitted`` is the learner's paper with answers (what the intake wrote), ``draw`` their paper's
+    items and keys. Cells match the template's one for one, apart from the keys cell (grading
+    only) and the intake's notes cell (first, when there are notes).
+    """
     nb = json.loads(template.text)
-    cells = submitted.get("cells", [])
-    by_gid = {_gid(c): c for c in cells if isinstance(c, dict) and _gid(c)}
+    cells = [c for c in submitted.get("cells", []) if isinstance(c, dict)]
+    first = cells[0] if cells else {}
+    noted = bool((first.get("metadata") or {}).get("ssr_grader_note"))
+    paper_cells = cells[1:] if noted else cells
+    if len(paper_cells) != len(nb["cells"]) - 1:
+        raise ValueError("the submitted notebook does not have the paper's cells (was it written by collect?)")
+    own = iter(paper_cells)
+    for i, cell in enumerate(nb["cells"]):
+        if i == template.keys_index:
+            cell["source"] = keys_source(draw.keys, draw.code)
+            continue
+        mine = next(own)
+        if not _gid(cell):  # the learner's own question, control and paper code
+            cell["source"] = cell_text(mine) or ""
+    by_gid = {_gid(c): c for c in paper_cells if _gid(c)}
     answers: dict[str, str] = {}
     for gid, i in template.answers.items():
         source = cell_text(by_gid.get(gid, {})) or ""
         m = _ANSWER.match(source)
         answers[gid] = m.group(2) if m and m.group(1) == gid else ""
         nb["cells"][i]["source"] = f'{gid} = "{answers[gid]}"'
-    for i, answer_id, key in template.tests.values():
-        if answers.get(answer_id) == key:
+    keys = draw.keys
+    for i, answer_id, slot in template.tests.values():
+        if answers.get(answer_id) == keys.get(slot):
             nb["cells"][i]["outputs"] = []  # the assert passed: no output
     open_cell = by_gid.get(template.open_id)
     if open_cell is not None:
         nb["cells"][template.open_index]["source"] = cell_text(open_cell) or ""
-    first = cells[0] if cells and isinstance(cells[0], dict) else {}
-    if (first.get("metadata") or {}).get("ssr_grader_note"):  # the intake's notes, as TrustedQuizOnly keeps them
+    if noted:  # the intake's notes, as TrustedQuizOnly keeps them (nbgrader clears cell metadata)
         note = copy.deepcopy(first)
         note["metadata"] = {}
         nb["cells"].insert(0, note)
@@ -220,10 +248,11 @@ def _grade_one(course: Course, gb, template: Template, student: str, a_name: str
     from nbgrader.api import Comment, Grade, MissingEntry, SubmittedAssignment, SubmittedNotebook
 
     from ..intake.submission import intake_record, submitted_dir
+    from ..quiz.papers import learner_draw
 
     folder = submitted_dir(course, student)
     submitted = json.loads((folder / course.quiz.notebook).read_text(encoding="utf-8"))
-    graded, _ = _graded_notebook(template, submitted)
+    graded, _ = _graded_notebook(template, submitted, learner_draw(course, student))
     auto, comments = _cell_results(graded)
     timestamp = course.api().coursedir.get_existing_timestamp(str(folder))
 

@@ -33,7 +33,7 @@ from .answers import parse_answer
 
 __all__ = ["ExecuteInEmptyFolder", "ExplainInFeedback", "TrustedQuizOnly", "parse_answer"]
 
-_ANSWER_ID = re.compile(r"^answer_q\d{2,3}$")
+_ANSWER_ID = re.compile(r"^answer_s\d{2}$")
 
 
 def _meta(cell: NotebookNode) -> dict:
@@ -53,7 +53,8 @@ class TrustedQuizOnly(NbGraderPreprocessor):
     course_root = Unicode("", help="The course folder (default: CourseDirectory.root).").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
-        from .paper import notes_in, paper_for, rebuild
+        from ..quiz.papers import learner_draw
+        from .paper import notes_in, paper_for, rebuild, with_keys
 
         info = resources["nbgrader"]
         root = self.course_root or self.config.CourseDirectory.get("root") or "."
@@ -65,7 +66,7 @@ class TrustedQuizOnly(NbGraderPreprocessor):
         notes = notes_in(nb) + answers.notes
         if answers.notes:
             self.log.warning("%s: %s", info.get("student", "?"), " ".join(answers.notes))
-        rebuilt = rebuild(paper, answers, notes)
+        rebuilt = with_keys(rebuild(paper, answers, notes), learner_draw(course, info["student"]).keys, paper.code)
         resources.setdefault("ssr_grader", {})["notes"] = notes
         return rebuilt, resources
 
@@ -89,42 +90,51 @@ class ExecuteInEmptyFolder(Execute):
 
 
 class ExplainInFeedback(NbGraderPreprocessor):
-    """Replace hidden tests in feedback by the learner's answer and the rationale of every option."""
+    """Replace hidden tests in feedback by the learner's answer and the rationale of every option of their own item.
 
-    item_bank = Unicode("", help="Path of the item bank YAML; default: item_bank.yml in the course root.").tag(
-        config=True
-    )
+    The keys cell that :class:`TrustedQuizOnly` added for grading is taken out; the explanation
+    uses the learner's own letters (their options' order) and the trainer's item bank.
+    """
+
+    course_root = Unicode("", help="The course folder (default: CourseDirectory.root).").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
-        from ..quiz.bank import load_bank
+        from ..quiz.papers import learner_draw
+        from .paper import is_keys_cell
 
-        path = Path(self.item_bank) if self.item_bank else Path.cwd() / "item_bank.yml"
-        bank = {it.id: it for it in load_bank(path).items}
+        info = resources["nbgrader"]
+        root = self.course_root or self.config.CourseDirectory.get("root") or "."
+        course = _course(root)
+        nb.cells = [c for c in nb.cells if not is_keys_cell(c)]
+        if info["assignment"] != course.quiz.assignment or f"{info['notebook']}.ipynb" != course.quiz.notebook:
+            return nb, resources
+        draw = {s.slot: s for s in learner_draw(course, info["student"]).slots}
         answers: dict[str, str] = {}
         for cell in nb.cells:
             gid = _meta(cell).get("grade_id", "")
-            if cell.cell_type == "code" and _ANSWER_ID.match(gid):
-                answers[gid] = parse_answer(cell.source, gid) or ""
+            if cell.cell_type == "code" and _ANSWER_ID.match(gid) and gid[7:] in draw:
+                answers[gid] = parse_answer(cell.source, gid, draw[gid[7:]].letters) or ""
         cells = []
         for cell in nb.cells:
             cells.append(cell)
             gid = _meta(cell).get("grade_id", "")
-            if cell.cell_type == "code" and gid.startswith("test_") and gid[5:] in bank:
-                item = bank[gid[5:]]
+            if cell.cell_type == "code" and gid.startswith("test_") and gid[5:] in draw:
+                slot = draw[gid[5:]]
                 cell.source = "# The hidden test compared your recorded answer with the answer key."
                 cell.outputs = []
                 cell.execution_count = None
-                cells.append(new_markdown_cell(_explanation(item, answers.get(item.answer_id, ""))))
+                cells.append(new_markdown_cell(_explanation(slot, answers.get(slot.answer_id, ""))))
         nb.cells = cells
         return nb, resources
 
 
-def _explanation(item, given: str) -> str:
-    ok = given == item.key
+def _explanation(slot, given: str) -> str:
+    """The learner's answer, right or wrong in words (never by colour or sign alone), and why for each option."""
+    ok = given == slot.key
     verdict = "✔ Right." if ok else "✘ Not right."
     shown = ", ".join(given) if given else "no answer"
-    lines = [f"**Your answer: {shown}. {verdict}** The right answer: {', '.join(item.key)}.", ""]
-    for o in item.options:
+    lines = [f"**Your answer: {shown}. {verdict}** The right answer: {', '.join(slot.key)}.", ""]
+    for letter, o in slot.options():
         mark = "✔ right option" if o.correct else "✘ not right"
-        lines.append(f"- **{o.id}** ({mark}{', you chose it' if o.id in given else ''}): {o.why}")
+        lines.append(f"- **{letter}** ({mark}{', you chose it' if letter in given else ''}): {o.why}")
     return "\n".join(lines)

@@ -11,7 +11,7 @@ submission never reach the kernel or a trainer's browser.
 from __future__ import annotations
 
 import copy
-import functools
+import json
 import re
 from dataclasses import dataclass
 
@@ -20,18 +20,17 @@ import nbformat
 from ..course import Course
 from .answers import Question, QuizAnswers, read_quiz_answers
 
-__all__ = ["NOTE_KEY", "Paper", "as_text_block", "from_text_block", "notes_in", "paper_for", "rebuild"]
+__all__ = ["KEYS_HEADER", "NOTE_KEY", "Paper", "as_text_block", "from_text_block", "is_keys_cell", "keys_source",
+           "notes_in", "paper_for", "rebuild", "with_keys"]
 
 NOTE_KEY = "ssr_grader_note"
 
-_ANSWER_ID = re.compile(r"^answer_q\d{2,3}$")
-
-
 @dataclass(frozen=True)
 class Paper:
-    """The trusted quiz a learner answered: the released notebook and what each question accepts."""
+    """The trusted quiz a learner answered: their own paper and what each question accepts."""
 
     notebook: nbformat.NotebookNode
+    code: str  # the paper's code, as printed on it
     questions: tuple[Question, ...]
     open_id: str
     open_stub: str
@@ -47,32 +46,20 @@ def _gid(cell) -> str:
     return (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id", "")
 
 
-@functools.lru_cache(maxsize=8)
-def _load(path: str, mtime_ns: int, items: tuple[tuple[str, str], ...], open_id: str) -> Paper:
-    nb = nbformat.read(path, as_version=4)
-    letters = dict(items)
-    questions, n = [], 0
-    for cell in nb.cells:
-        gid = _gid(cell)
-        if cell.cell_type == "code" and _ANSWER_ID.match(gid) and gid in letters:
-            n += 1
-            questions.append(Question(gid, n, letters[gid]))
+def paper_for(course: Course, student: str) -> Paper:
+    """The trusted paper of ``student``: rebuilt from the generic release, the item bank and the course secret."""
+    from ..quiz.papers import learner_draw, learner_notebook
+
+    draw = learner_draw(course, student)
+    nb = learner_notebook(course, student, draw)
+    questions = tuple(Question(s.answer_id, s.number, s.letters) for s in draw.slots)
     sources = [c.source for c in nb.cells]
+    open_id = course.quiz.open_question.id
     idx = next((i for i, c in enumerate(nb.cells) if _gid(c) == open_id), None)
     stub = nb.cells[idx].source if idx is not None else ""
     before = sources[idx - 1] if idx else None
     after = sources[idx + 1] if idx is not None and idx + 1 < len(sources) else None
-    return Paper(nb, tuple(questions), open_id, stub, before, after)
-
-
-def paper_for(course: Course, student: str | None = None) -> Paper:
-    """The trusted paper of ``student``: today the one released quiz, the same for every learner."""
-    path = course.released_notebook
-    if not path.exists():
-        raise FileNotFoundError(f"{path} is missing: build the quiz first (ssr-trainer build-quiz)")
-    items = tuple((course.bank.item(i).answer_id, "".join(o.id for o in course.bank.item(i).options))
-                  for i in course.quiz.items)
-    return _load(str(path), path.stat().st_mtime_ns, items, course.quiz.open_question.id)
+    return Paper(nb, draw.code, questions, open_id, stub, before, after)
 
 
 _FENCED = re.compile(r"\A(~{3,})text\n(.*)\n\1\Z", re.DOTALL)
@@ -124,6 +111,29 @@ def rebuild(paper: Paper, answers: QuizAnswers, notes: tuple[str, ...] = ()) -> 
         text = "**Grader notes** (from taking the submission in):\n\n" + as_text_block("\n".join(f"- {n}" for n in notes))
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(text, metadata={NOTE_KEY: True}))
     return nb
+
+
+#: First line of the cell that defines the learner's keys at grading (found again by this line).
+KEYS_HEADER = "# ssr-grader: this learner's answer key, added at grading only (never released)"
+
+
+def keys_source(keys: dict[str, str], code: str) -> str:
+    """The code of the keys cell: the hidden tests call ``_ssr_key("sNN")``."""
+    table = json.dumps(dict(sorted(keys.items())))
+    return f"{KEYS_HEADER}\n# paper {code}\n_SSR_KEYS = {table}\n_ssr_key = _SSR_KEYS.__getitem__"
+
+
+def with_keys(nb: nbformat.NotebookNode, keys: dict[str, str], code: str) -> nbformat.NotebookNode:
+    """Put the keys cell right after the quiz's setup cell (before any hidden test runs)."""
+    at = next((i + 1 for i, c in enumerate(nb.cells) if _gid(c) == "quiz_setup"), 0)
+    nb.cells.insert(at, nbformat.v4.new_code_cell(keys_source(keys, code)))
+    return nb
+
+
+def is_keys_cell(cell: dict) -> bool:
+    source = cell.get("source")
+    source = "".join(source) if isinstance(source, list) else source
+    return cell.get("cell_type") == "code" and isinstance(source, str) and source.startswith(KEYS_HEADER)
 
 
 def notes_in(nb: dict) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from ssr_widgets.evaluation import EVALUATION_NOTEBOOK
 
 from ..course import Course
+from ..quiz.papers import PAPERS_DIR
 from .archive import display_name
 from .download import CollectReport
 from .notebook import MAX_NOTEBOOK_BYTES
@@ -126,8 +127,13 @@ def collect_exchange(course: Course, *, uid_of: Callable[[str], int | None] = ac
         if student not in newest or when > newest[student][0]:
             newest[student] = (when, Path(entry.path), uid)
     for student, (when, folder, uid) in sorted(newest.items()):
-        quiz, problem_q = _read_own_file(folder, course.quiz.notebook, uid)
-        evaluation, problem_e = _read_own_file(folder, EVALUATION_NOTEBOOK, uid)
+        # the learner's own paper, as released (papers/<account>/), else a quiz moved to the top of the folder
+        quiz, problem_q = _read_own_file(folder, f"{PAPERS_DIR}/{student}/{course.quiz.notebook}", uid)
+        if quiz is None and problem_q is None:
+            quiz, problem_q = _read_own_file(folder, course.quiz.notebook, uid)
+        evaluation, problem_e = _read_own_file(folder, f"{PAPERS_DIR}/{student}/{EVALUATION_NOTEBOOK}", uid)
+        if evaluation is None and problem_e is None:
+            evaluation, problem_e = _read_own_file(folder, EVALUATION_NOTEBOOK, uid)
         notes = tuple(p for p in (problem_q, problem_e) if p)
         if quiz is None and evaluation is None:
             report.refused.append(Refused(student, "; ".join(notes) or

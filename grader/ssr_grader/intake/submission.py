@@ -102,6 +102,14 @@ def _evaluation_notebook(course: Course, data: bytes) -> nbformat.NotebookNode:
     return fill_evaluation(trusted, given)
 
 
+def _paper_code(nb: dict) -> str | None:
+    """The paper code a submitted quiz says it is (only compared with the learner's own; never trusted for more)."""
+    meta = nb.get("metadata")
+    marker = meta.get("ssr_quiz") if isinstance(meta, dict) else None
+    code = marker.get("paper") if isinstance(marker, dict) else None
+    return code if isinstance(code, str) else None
+
+
 def accept(course: Course, incoming: Incoming, *, now: datetime | None = None) -> Accepted | Refused:
     """Take one learner's files in; a file that cannot be read refuses only this learner, with the reason."""
     student = incoming.student
@@ -118,6 +126,15 @@ def accept(course: Course, incoming: Incoming, *, now: datetime | None = None) -
         except Unreadable as exc:
             return Refused(student, f"{course.quiz.notebook}: {exc}")
         paper = paper_for(course, student)
+        code = _paper_code(nb)
+        if code is not None and code != paper.code:
+            return Refused(student, f"{course.quiz.notebook}: this is paper {code[:20]!r}, not this learner's own "
+                                    f"paper ({paper.code}): their answers would be read against the wrong "
+                                    "questions. Ask the learner to answer and hand in their own paper "
+                                    f"(papers/{student}/ in the course folder).")
+        if code is None:
+            notes.append("The quiz carried no paper code (its notebook metadata was removed); the answers were "
+                         "read as answers to this learner's own paper.")
         answers = paper.read(nb)
         notes += answers.notes
         files[course.quiz.notebook] = nbformat.writes(rebuild(paper, answers, tuple(notes)))

@@ -1,7 +1,13 @@
 """The quiz item bank and quiz settings: validated data, with errors naming file, item and field.
 
-The bank (``item_bank.yml``) has more items than a quiz needs; ``quiz.yml`` picks the items,
-sets the pass mark (the one place it is set) and describes the hand-graded open question.
+The bank (``item_bank.yml``) holds a pool of items per learning objective; ``quiz.yml`` says how
+many questions (slots) each objective gets, and each learner's paper draws its own items from the
+pools (:mod:`ssr_grader.quiz.variants`). ``quiz.yml`` also sets the pass mark (the one place it is
+set) and describes the hand-graded open question.
+
+A bank is either a ``certification`` bank (the trainer's own, kept in a private course folder) or
+a ``sample`` (public, in the repository, for tests and as a model): a quiz built from a sample
+certifies nothing, since anyone can read its keys.
 """
 
 from __future__ import annotations
@@ -9,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -68,6 +74,7 @@ class QuizItem(_Frozen):
 
 
 class ItemBank(_Frozen):
+    kind: Literal["certification", "sample"] = "certification"
     items: tuple[QuizItem, ...]
 
     @model_validator(mode="after")
@@ -76,6 +83,10 @@ class ItemBank(_Frozen):
         if dupes:
             raise ValueError(f"duplicate item ids: {', '.join(dupes)}")
         return self
+
+    def pool(self, objective: str) -> list[QuizItem]:
+        """The items on one learning objective, in id order: what that objective's slots draw from."""
+        return sorted((it for it in self.items if it.objective == objective), key=lambda it: it.id)
 
     def item(self, item_id: str) -> QuizItem:
         for it in self.items:
@@ -95,15 +106,23 @@ class OpenQuestion(_Frozen):
 
 
 class QuizSettings(_Frozen):
-    """Which items make up the quiz, what each is worth and what it takes to pass."""
+    """How many questions each objective gets, what each is worth and what it takes to pass."""
 
     assignment: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     title: Text
     pass_mark: Annotated[float, Field(gt=0, le=1)] = 0.70
     points_per_item: Annotated[int, Field(gt=0)] = 1
-    items: Annotated[tuple[str, ...], Field(min_length=20)]
+    #: questions per learning objective, in course order: {"LO1": 2, ...}
+    slots_per_objective: Annotated[dict[Annotated[str, Field(pattern=r"^LO[1-9]$")], Annotated[int, Field(ge=2)]],
+                                   Field(alias="slots", min_length=1)]
     open_question: OpenQuestion
     minutes: Annotated[int, Field(gt=0)] = 30
+
+    @property
+    def slots(self) -> tuple[tuple[str, str], ...]:
+        """The quiz's questions as ``(slot id, objective)``: ``("s01", "LO1"), ("s02", "LO1"), ...``."""
+        objectives = [lo for lo, n in self.slots_per_objective.items() for _ in range(n)]
+        return tuple((f"s{k:02d}", lo) for k, lo in enumerate(objectives, 1))
 
     @property
     def notebook(self) -> str:
@@ -116,7 +135,7 @@ class QuizSettings(_Frozen):
 
     @property
     def total_points(self) -> int:
-        return len(self.items) * self.points_per_item + self.open_question.points
+        return len(self.slots) * self.points_per_item + self.open_question.points
 
 
 def _read(path: Path) -> object:
@@ -140,23 +159,32 @@ def load_bank(path: Path) -> ItemBank:
         raise _explain(exc, path, data) from None
 
 
+#: Fewest items an objective's pool may have: enough that learners' papers differ.
+MIN_POOL = 6
+
+
 def load_quiz(path: Path, bank: ItemBank) -> QuizSettings:
-    """Load ``quiz.yml`` and check it against the bank: items exist, every objective covered twice."""
+    """Load ``quiz.yml`` and check it against the bank: every objective has 2+ slots and a pool to draw from."""
     data = _read(path)
+    if isinstance(data, dict) and "items" in data and "slots" not in data:
+        raise ContentError(f"{path.name}: field 'items': a quiz no longer lists fixed items; give 'slots' (questions "
+                           "per learning objective, e.g. 'LO1: 2'), and each learner's paper draws its own items")
     try:
         quiz = QuizSettings.model_validate(data)
     except ValidationError as exc:
         raise _explain(exc, path, data) from None
-    known = {it.id for it in bank.items}
-    missing = [i for i in quiz.items if i not in known]
+    missing = [f"LO{n}" for n in range(1, 10) if f"LO{n}" not in quiz.slots_per_objective]
     if missing:
-        raise ContentError(f"{path.name}: field 'items': not in the item bank: {', '.join(missing)}")
-    if len(set(quiz.items)) != len(quiz.items):
-        raise ContentError(f"{path.name}: field 'items': an item is listed twice")
-    per_lo = Counter(bank.item(i).objective for i in quiz.items)
-    thin = [f"LO{n}" for n in range(1, 10) if per_lo.get(f"LO{n}", 0) < 2]
-    if thin:
-        raise ContentError(f"{path.name}: field 'items': fewer than 2 items for {', '.join(thin)}")
+        raise ContentError(f"{path.name}: field 'slots': no questions for {', '.join(missing)} "
+                           "(every learning objective needs at least 2)")
+    if len(quiz.slots) < 20:
+        raise ContentError(f"{path.name}: field 'slots': {len(quiz.slots)} questions in all; a quiz needs at least 20")
+    for objective, n in quiz.slots_per_objective.items():
+        pool = len(bank.pool(objective))
+        if pool < max(MIN_POOL, n + 1):
+            raise ContentError(f"{path.name}: field 'slots': {objective} has {n} questions but the item bank has only "
+                               f"{pool} items on it; each objective needs a pool of at least {max(MIN_POOL, n + 1)} "
+                               "so that learners' papers differ")
     if not re.match(r"^[\w.-]+\.md$", quiz.open_question.rubric):
         raise ContentError(f"{path.name}: field 'open_question.rubric': give a Markdown file name")
     return quiz

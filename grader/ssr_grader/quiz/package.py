@@ -1,18 +1,32 @@
-"""The quiz for an LMS: a zip to upload to the course page, with the answer-free quiz, the evaluation and a note."""
+"""The quiz for an LMS: each learner's own paper, in a zip the trainer can hand out.
+
+Every learner answers their own paper (:mod:`ssr_grader.quiz.papers`), so an LMS must give each
+learner their own file, not one file for all. The package holds a folder per learner
+(``<learner id>/end_of_course_quiz.ipynb`` and the course evaluation) and a note; when the roster
+came from Moodle, a second zip delivers the papers through Moodle's own per-learner channel
+(Assignment → "Upload multiple feedback files in a zip", which puts each file on its participant),
+so no learner sees another learner's paper.
+"""
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
 from ssr_widgets.evaluation import EVALUATION_NOTEBOOK
 
 from ..course import Course
+from ..files import atomic_write_bytes
+from .papers import paper_folder, write_papers
 
-__all__ = ["lms_package"]
+__all__ = ["lms_package", "roster_students"]
 
 _LEARNER_NOTE = """How to take the quiz
 ====================
+
+Your trainer gives you YOUR OWN paper: other learners have other questions.
+Its first lines show your paper code and your learner id.
 
 1. Open {notebook} in JupyterLab (or Jupyter Notebook).
 2. Run all cells: menu Run -> Run All Cells.
@@ -27,15 +41,61 @@ _LEARNER_NOTE = """How to take the quiz
 """
 
 
-def lms_package(course: Course, out: Path) -> Path:
-    """A zip for the LMS: the released (answer-free) quiz, the course evaluation and a short note for learners."""
-    evaluation = course.released_notebook.parent / EVALUATION_NOTEBOOK
-    if not evaluation.exists():
-        raise FileNotFoundError(f"{evaluation} is missing: run ssr-trainer build-quiz first")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.write(course.released_notebook, course.quiz.notebook)
-        zf.write(evaluation, EVALUATION_NOTEBOOK)
-        zf.writestr("HOW-TO-TAKE-THE-QUIZ.txt", _LEARNER_NOTE.format(notebook=course.quiz.notebook,
-                                                                     evaluation=EVALUATION_NOTEBOOK))
-    return out
+def roster_students(course: Course) -> list[str]:
+    """The learner ids in the course's gradebook (the roster), sorted."""
+    from nbgrader.api import Gradebook
+
+    coursedir = course.api().coursedir
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        return sorted(s.id for s in gb.students)
+
+
+def lms_package(course: Course, out: Path, students: list[str] | None = None) -> list[Path]:
+    """Write the papers of ``students`` (default: the roster) and the zip(s) for the LMS; returns the zips written."""
+    students = roster_students(course) if students is None else students
+    if not students:
+        raise ValueError("the roster is empty: import it first (ssr-trainer roster <file>), so that each learner "
+                         "gets their own paper")
+    write_papers(course, students)
+    note = _LEARNER_NOTE.format(notebook=course.quiz.notebook, evaluation=EVALUATION_NOTEBOOK)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("HOW-TO-TAKE-THE-QUIZ.txt", note)
+        for student in students:
+            folder = paper_folder(course, student)
+            for name in (course.quiz.notebook, EVALUATION_NOTEBOOK):
+                zf.write(folder / name, f"{student}/{name}")
+    written = [atomic_write_bytes(out, buf.getvalue())]
+    moodle = _moodle_papers(course, students, note)
+    if moodle is not None:
+        written.append(atomic_write_bytes(out.with_name(f"{out.stem}-moodle-feedback-files.zip"), moodle))
+    return written
+
+
+def _moodle_papers(course: Course, students: list[str], note: str) -> bytes | None:
+    """Each paper as a Moodle feedback file of its participant, when the roster is Moodle's grading worksheet."""
+    from ..intake.lms import moodle
+    from ..reports.lms_gradebook import _read, lms_roster
+
+    found = lms_roster(course)
+    if found is None or found[0] != "moodle":
+        return None
+    table = _read(found[1])[0]
+    col = {h: i for i, h in enumerate(table[0])}
+    members: dict[str, bytes] = {}
+    for line in table[1:]:
+        key = moodle.participant(line[col["Identifier"]]) if len(line) > col["Identifier"] else None
+        if key is None or f"moodle-{key}" not in students:
+            continue
+        folder = paper_folder(course, f"moodle-{key}")
+        name = line[col["Full name"]] if "Full name" in col and len(line) > col["Full name"] else ""
+        for file in (course.quiz.notebook, EVALUATION_NOTEBOOK):
+            members[moodle.feedback_member(name, key, file)] = (folder / file).read_bytes()
+        members[moodle.feedback_member(name, key, "HOW-TO-TAKE-THE-QUIZ.txt")] = note.encode("utf-8")
+    if not members:
+        return None
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for member, data in sorted(members.items()):
+            zf.writestr(member, data)
+    return buf.getvalue()

@@ -15,6 +15,7 @@ import nbformat
 
 from ..course import Course
 from .evaluation import write_evaluation
+from .private import public_items
 from .source import write_source
 
 __all__ = ["build_quiz"]
@@ -29,22 +30,47 @@ def _submissions(course: Course) -> list[str]:
     return sorted(p.name for p in base.glob(f"*/{course.quiz.assignment}")) if base.is_dir() else []
 
 
-def _questions(path: Path) -> list[tuple[str, str]]:
+def _questions(path: Path) -> tuple[list[tuple[str, str]], object]:
     nb = nbformat.read(path, as_version=4)
-    return [(c.cell_type, c.source) for c in nb.cells]
+    return [(c.cell_type, c.source) for c in nb.cells], nb.metadata.get("ssr_quiz")
 
 
-def build_quiz(course: Course, learner_copy: Path | None = None, *, replace_graded_quiz: bool = False) -> Path:
-    """Write the source quiz, run nbgrader's generate_assignment, and copy the release.
+SAMPLE_SECRET = b"public sample paper: not a course secret"
 
-    The course evaluation notebook is written beside the released quiz (and beside the learner
-    copy), so it is released, submitted and collected with the quiz. Returns the path of the
-    released learner notebook.
+
+class SampleBankError(BuildError):
+    """A certification quiz was asked for from the public sample bank."""
+
+
+def build_quiz(course: Course, learner_copy: Path | None = None, *, sample_bank: bool = False,
+               replace_graded_quiz: bool = False) -> Path:
+    """Write the source quiz and run nbgrader's generate_assignment; returns the generic released notebook.
+
+    The release has a placeholder in every slot; each learner answers their own paper
+    (:mod:`ssr_grader.quiz.papers`). The course evaluation notebook is written beside it.
+
+    A quiz from the public sample bank certifies nothing (its keys are public): it is refused unless
+    ``sample_bank`` says this is a test or a demonstration. ``learner_copy`` writes the paper of a
+    sample learner (a public demo of the quiz, for the course repository), from the sample bank only.
 
     Once learners have submitted, a *changed* quiz is refused unless ``replace_graded_quiz``: nbgrader
     would grade the existing submissions against the new questions and hidden tests. Rebuilding an
     unchanged quiz is always allowed.
     """
+    if course.bank.kind == "sample" and not sample_bank:
+        raise SampleBankError(
+            f"{course.root / 'item_bank.yml'} is the public SAMPLE bank: anyone can read its answers, so a quiz "
+            "built from it certifies nothing. Put your own certification bank in your private course folder "
+            "(ssr-trainer init-course; see TRAINER_GUIDE.md), or, for a test or a demonstration, add --sample-bank."
+        )
+    if course.bank.kind == "certification" and (shared := public_items(course.bank)):
+        raise SampleBankError(
+            f"{len(shared)} items of the certification bank are the public sample's ({', '.join(shared[:8])}"
+            f"{' ...' if len(shared) > 8 else ''}): their answers are public. Replace them with your own items."
+        )
+    if learner_copy is not None and course.bank.kind != "sample":
+        raise BuildError("a learner copy is public: make it from the sample bank only. Learners of a certification "
+                         "quiz get their own papers (ssr-trainer release).")
     source = course.root / "source" / course.quiz.assignment / course.quiz.notebook
     submitted = _submissions(course)
     if submitted and source.exists() and not replace_graded_quiz:
@@ -64,7 +90,39 @@ def build_quiz(course: Course, learner_copy: Path | None = None, *, replace_grad
     released = course.released_notebook
     write_evaluation(released.parent)
     if learner_copy is not None:
+        from ..files import atomic_write_text
+        from .papers import SAMPLE_LEARNER, learner_notebook
+        from .variants import draw_paper
+
+        # drawn with a public, fixed secret: the same demo paper on every machine, and never a real learner's
+        draw = draw_paper(course.bank, course.quiz, SAMPLE_SECRET, SAMPLE_LEARNER)
         learner_copy.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(released, learner_copy)
+        atomic_write_text(learner_copy, nbformat.writes(learner_notebook(course, SAMPLE_LEARNER, draw)))
         write_evaluation(learner_copy.parent)
     return released
+
+
+def release_to_exchange(course: Course, students: list[str]) -> Path:
+    """Release every learner's own paper through the nbgrader exchange; returns the release folder.
+
+    nbgrader's exchange gives every learner the same folder, so it carries each learner's paper in
+    ``papers/<learner id>/`` beside the generic notebook (which tells the learner where theirs is);
+    ``ssr-trainer collect`` reads the learner's own paper back from there. Papers hold no keys, but
+    each learner can see the others' questions: where that matters, hand papers out one by one
+    (the LMS package, or each learner's home folder on a course server).
+    """
+    from .papers import PAPERS_DIR, write_papers
+
+    if not students:
+        raise BuildError("the roster is empty: import it first (ssr-trainer roster <file>), so that each learner "
+                         "gets their own paper")
+    release = course.released_notebook.parent
+    target = release / PAPERS_DIR
+    if target.exists():
+        shutil.rmtree(target)
+    for folder in write_papers(course, students):
+        shutil.copytree(folder, target / folder.name)
+    result = course.api().release_assignment(course.quiz.assignment)
+    if not result["success"]:
+        raise BuildError(f"nbgrader could not release the quiz:\n{result.get('log', '')[-2000:]}")
+    return release

@@ -1,19 +1,23 @@
-"""Build the nbgrader *source* quiz (instructor version: solutions and hidden tests) from the bank.
+"""Build the nbgrader *source* quiz (instructor version: answer cells and hidden tests) from the quiz's slots.
 
-Each item becomes four locked or answer cells that nbgrader understands:
+The quiz is one nbgrader assignment with one notebook, the same cells for every learner; what
+differs per learner (which item fills each slot, and its options' order) lives outside nbgrader's
+cells, so nbgrader's checksums and ``OverwriteCells`` hold for every paper. Each slot ``sNN`` is:
 
-1. the question (read-only Markdown),
-2. the click-to-answer control (read-only code: ``choose("answer_q07", [...])``),
-3. the answer cell (an autograded answer: ``answer_q07 = ""`` plus the solution block, which
-   ``nbgrader generate_assignment`` removes from the learner's copy),
-4. a hidden test worth ``points_per_item`` (released empty, restored from the gradebook at autograde).
+1. the question (Markdown, no nbgrader metadata: each learner's paper puts their own item here,
+   see :mod:`ssr_grader.quiz.papers`),
+2. the click-to-answer control (code, no nbgrader metadata: ``choose("answer_s07", [...])``),
+3. the answer cell (an autograded answer: ``answer_s07 = ""``),
+4. a hidden test worth ``points_per_item``: ``assert answer_s07 == _ssr_key("s07"), "Question 7"``,
+   released empty and restored by nbgrader from its gradebook at autograde. ``_ssr_key`` is
+   defined only at grading, from the learner's own paper (:class:`~ssr_grader.grading.hooks.TrustedQuizOnly`),
+   so no key is in the source, the release or the gradebook.
 
 Multiple-answer items are all-or-nothing: the recorded letters must equal the key exactly.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import nbformat
@@ -33,14 +37,39 @@ def _nbgrader(grade_id: str, *, grade: bool = False, solution: bool = False, loc
     return {"nbgrader": meta}
 
 
+#: Metadata key of the cells a learner's paper fills in: ``{"slot": "s01", "part": "question"|"control"}``.
+SLOT_KEY = "ssr_quiz"
+#: The placeholder question of the generic release; each learner's paper replaces it.
+PLACEHOLDER = "### Question {n}\n\n*Your own question {n} appears here in your paper.*"
+
+
+def _slot_cells(slot: str, number: int, points: int) -> list:
+    """The four cells of one slot, as the source holds them."""
+    answer_id = f"answer_{slot}"
+    locked = {"editable": False, "deletable": False}
+    return [
+        new_markdown_cell(PLACEHOLDER.format(n=number), metadata={SLOT_KEY: {"slot": slot, "part": "question"},
+                                                                   **locked}),
+        new_code_cell(f'choose("{answer_id}", [], label="Question {number}")',
+                      metadata={SLOT_KEY: {"slot": slot, "part": "control"}, **locked}),
+        new_code_cell(f'{answer_id} = ""\n### BEGIN SOLUTION\n# the key is on the learner\'s own paper\n'
+                      "### END SOLUTION", metadata=_nbgrader(answer_id, solution=True)),
+        new_code_cell(f'### BEGIN HIDDEN TESTS\nassert {answer_id} == _ssr_key("{slot}"), "Question {number}"\n'
+                      "### END HIDDEN TESTS",
+                      metadata=_nbgrader(f"test_{slot}", grade=True, locked=True, points=points)),
+    ]
+
+
 def build_source_notebook(bank: ItemBank, quiz: QuizSettings) -> nbformat.NotebookNode:
     cells = [
         new_markdown_cell(
             f"# {quiz.title}\n\n"
-            f"This quiz has **{len(quiz.items)} multiple-choice questions** and **one open question**. "
+            f"This quiz has **{len(quiz.slots)} multiple-choice questions** and **one open question**. "
             f"It takes about {quiz.minutes} minutes.\n\n"
             f"- You pass with **{round(quiz.pass_mark * 100)} %** of the points or more "
             f"({quiz.total_points} points in all).\n"
+            "- This is **your own paper**: other learners have other questions, or the same questions with the "
+            "answers in another order. Hand in this notebook, not a copy of someone else's.\n"
             "- **To answer, click** the round button (one answer) or tick the boxes (several answers). "
             "Your click is saved in this notebook at once.\n"
             "- First run all cells: menu **Run → Run All Cells**. The answer buttons appear after this step.\n"
@@ -50,26 +79,14 @@ def build_source_notebook(bank: ItemBank, quiz: QuizSettings) -> nbformat.Notebo
             "- When you have finished, save the notebook (**File → Save**) and submit it as your trainer explains.",
             metadata=_nbgrader("quiz_intro", locked=True),
         ),
+        new_markdown_cell("**This copy has no questions: answer your own paper.** Your trainer gives it to you, or "
+                          "open the folder `papers`, then the folder with your user name, then "
+                          f"`{quiz.notebook}`.",
+                          metadata={SLOT_KEY: {"part": "paper"}, "editable": False, "deletable": False}),
         new_code_cell("from ssr_widgets.quiz import choose", metadata=_nbgrader("quiz_setup", locked=True)),
     ]
-    for n, item_id in enumerate(quiz.items, 1):
-        item = bank.item(item_id)
-        how = "Choose **all** answers that apply." if item.multiple else "Choose **one** answer."
-        options = "\n".join(f"- **{o.id}.** {o.text}" for o in item.options)
-        cells.append(new_markdown_cell(f"### Question {n}\n\n{item.stem}\n\n{options}\n\n*{how}*",
-                                       metadata=_nbgrader(f"{item.id}_question", locked=True)))
-        texts = json.dumps([o.text for o in item.options], ensure_ascii=False)
-        multiple = ", multiple=True" if item.multiple else ""
-        cells.append(new_code_cell(f'choose("{item.answer_id}", {texts}{multiple}, label="Question {n}")',
-                                   metadata=_nbgrader(f"{item.id}_control", locked=True)))
-        cells.append(new_code_cell(
-            f'{item.answer_id} = ""\n### BEGIN SOLUTION\n{item.answer_id} = "{item.key}"\n### END SOLUTION',
-            metadata=_nbgrader(item.answer_id, solution=True),
-        ))
-        cells.append(new_code_cell(
-            f'### BEGIN HIDDEN TESTS\nassert {item.answer_id} == "{item.key}", "Question {n}"\n### END HIDDEN TESTS',
-            metadata=_nbgrader(f"test_{item.id}", grade=True, locked=True, points=quiz.points_per_item),
-        ))
+    for number, (slot, _objective) in enumerate(quiz.slots, 1):
+        cells += _slot_cells(slot, number, quiz.points_per_item)
     oq = quiz.open_question
     cells.append(new_markdown_cell(
         f"### Open question ({oq.points} points, marked by your trainer)\n\n{oq.prompt}\n\n"
@@ -90,7 +107,16 @@ def build_source_notebook(bank: ItemBank, quiz: QuizSettings) -> nbformat.Notebo
     return new_notebook(cells=cells, metadata={
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
+        # which bank the papers draw from: a changed bank is a changed quiz (see build_quiz)
+        SLOT_KEY: {"bank": bank_fingerprint(bank)},
     })
+
+
+def bank_fingerprint(bank: ItemBank) -> str:
+    """A short hash of the bank's content (not reversible to the keys, and useless without the bank)."""
+    import hashlib
+
+    return hashlib.sha256(bank.model_dump_json().encode("utf-8")).hexdigest()[:16]
 
 
 def write_source(grader_dir: Path, bank: ItemBank, quiz: QuizSettings, rubric_dir: Path | None = None) -> Path:

@@ -18,7 +18,7 @@ from ..course import Course
 from .csvfile import write_csv
 from .evaluation_section import evaluation_section
 from .evaluations import read_all
-from .itemstats import QuizAnalysis, analyse
+from .itemstats import QuizAnalysis, analyse, per_item
 
 __all__ = ["CohortScores", "collect_scores", "write_report"]
 
@@ -26,18 +26,22 @@ __all__ = ["CohortScores", "collect_scores", "write_report"]
 @dataclass(frozen=True)
 class CohortScores:
     students: tuple[str, ...]
-    items: tuple[str, ...]
-    matrix: tuple[tuple[float, ...], ...]  # per student, per item (multiple-choice items only)
+    slots: tuple[str, ...]
+    matrix: tuple[tuple[float, ...], ...]  # per student, per slot (multiple-choice questions only)
+    drawn: tuple[tuple[str, ...], ...]  # per student, per slot: the bank item their paper had there
     totals: tuple[float, ...]  # whole quiz, including hand-marked points
 
 
 def collect_scores(course: Course) -> CohortScores:
-    """Scores of every graded learner for every quiz item, read from nbgrader's gradebook."""
+    """Scores of every graded learner for every question, read from nbgrader's gradebook, with the items drawn."""
     from nbgrader.api import Gradebook, MissingEntry
+
+    from ..quiz.papers import learner_draw
 
     coursedir = course.api().coursedir
     nb_id = Path(course.quiz.notebook).stem
-    students, matrix, totals = [], [], []
+    slots = tuple(slot for slot, _ in course.quiz.slots)
+    students, matrix, drawn, totals = [], [], [], []
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
         for st in sorted(gb.students, key=lambda s: s.id):
             try:
@@ -45,13 +49,15 @@ def collect_scores(course: Course) -> CohortScores:
             except MissingEntry:
                 continue
             row = []
-            for item_id in course.quiz.items:
-                grade = gb.find_grade(f"test_{item_id}", nb_id, course.quiz.assignment, st.id)
+            for slot in slots:
+                grade = gb.find_grade(f"test_{slot}", nb_id, course.quiz.assignment, st.id)
                 row.append(float(grade.score or 0.0))
+            paper = {d.slot: d.item.id for d in learner_draw(course, st.id).slots}
             students.append(st.id)
             matrix.append(tuple(row))
+            drawn.append(tuple(paper[slot] for slot in slots))
             totals.append(float(sub.score))
-    return CohortScores(tuple(students), tuple(course.quiz.items), tuple(matrix), tuple(totals))
+    return CohortScores(tuple(students), slots, tuple(matrix), tuple(drawn), tuple(totals))
 
 
 def _png(fig) -> str:
@@ -81,8 +87,9 @@ def write_report(course: Course, out_dir: Path) -> Path:
         raise ValueError("no graded submissions yet: run  ssr-trainer grade  first")
     out_dir.mkdir(parents=True, exist_ok=True)
     total_max = float(course.quiz.total_points)
-    max_scores = [float(course.quiz.points_per_item)] * len(data.items)
-    analysis: QuizAnalysis = analyse([list(r) for r in data.matrix], max_scores)
+    max_scores = [float(course.quiz.points_per_item)] * len(data.slots)
+    analysis: QuizAnalysis = analyse([list(r) for r in data.matrix], max_scores)  # whole quiz, by position
+    items = per_item(data.drawn, data.matrix, float(course.quiz.points_per_item))  # each bank item, where drawn
 
     # 1. Score distribution
     percents = [100 * t / total_max for t in data.totals]
@@ -99,10 +106,10 @@ def write_report(course: Course, out_dir: Path) -> Path:
                [[s, t, total_max, round(p, 1), "yes" if p >= 100 * course.quiz.pass_mark - 1e-9 else "no"]
                 for s, t, p in zip(data.students, data.totals, percents, strict=False)])
 
-    # 2. Mastery per learning objective (share of that objective's items answered right)
+    # 2. Mastery per learning objective (share of that objective's questions answered right)
     by_lo: dict[str, list[int]] = defaultdict(list)
-    for j, item_id in enumerate(data.items):
-        by_lo[course.bank.item(item_id).objective].append(j)
+    for j, (_slot, objective) in enumerate(course.quiz.slots):
+        by_lo[objective].append(j)
     los = sorted(by_lo, key=lambda lo: int(lo[2:]))
     mastery = [100 * sum(r[j] for r in data.matrix for j in by_lo[lo])
                / (len(data.matrix) * len(by_lo[lo]) * course.quiz.points_per_item) for lo in los]
@@ -114,17 +121,17 @@ def write_report(course: Course, out_dir: Path) -> Path:
         ax.text(x, y + 2, f"{y:.0f}", ha="center", fontsize=8)
     lo_png = _png(fig)
     plt.close(fig)
-    _write_csv(out_dir / "mastery.csv", ["objective", "items", "percent_right"],
+    _write_csv(out_dir / "mastery.csv", ["objective", "questions", "percent_right"],
                [[lo, len(by_lo[lo]), round(m, 1)] for lo, m in zip(los, mastery, strict=False)])
 
-    # 3. Item analysis
+    # 3. Item analysis: per bank item, over the learners whose paper drew it
     rows = []
-    for item_id, st in zip(data.items, analysis.items, strict=False):
-        rows.append([item_id, course.bank.item(item_id).objective, _fmt(st.facility), _fmt(st.sd),
+    for item_id, st in items.items():
+        rows.append([item_id, course.bank.item(item_id).objective, st.attempts, _fmt(st.facility), _fmt(st.sd),
                      _fmt(st.discrimination_index), _fmt(st.discriminative_efficiency),
                      "yes" if st.flagged else "no"])
-    header = ["item", "objective", "facility_%", "sd_%", "discrimination_index", "discriminative_efficiency_%",
-              "flag_below_15"]
+    header = ["item", "objective", "learners", "facility_%", "sd_%", "discrimination_index",
+              "discriminative_efficiency_%", "flag_below_15"]
     _write_csv(out_dir / "items.csv", header, rows)
     t = analysis.test
     test_rows = [
@@ -134,10 +141,11 @@ def write_report(course: Course, out_dir: Path) -> Path:
     ]
     _write_csv(out_dir / "test.csv", ["statistic", "value"], test_rows)
     fig, ax = plt.subplots(figsize=(7, 3))
-    facilities = [st.facility or 0 for st in analysis.items]
-    colours = ["#b35c00" if st.flagged else "#5b7fa6" for st in analysis.items]
-    ax.bar(range(len(data.items)), facilities, color=colours)
-    ax.set_xticks(range(len(data.items)), data.items, rotation=90, fontsize=7)
+    facilities = [st.facility or 0 for st in items.values()]
+    colours = ["#b35c00" if st.flagged else "#5b7fa6" for st in items.values()]
+    hatches = ["//" if st.flagged else "" for st in items.values()]  # flagged: not by colour alone
+    ax.bar(range(len(items)), facilities, color=colours, hatch=hatches)
+    ax.set_xticks(range(len(items)), list(items), rotation=90, fontsize=7)
     ax.set_ylabel("Facility (%)")
     item_png = _png(fig)
     plt.close(fig)
@@ -157,9 +165,11 @@ Figures as CSV: scores.csv, mastery.csv, items.csv, test.csv.</p>
 <h2>Mastery per learning objective</h2>
 <img alt="Bar chart: percent of right answers per learning objective" src="data:image/png;base64,{lo_png}">
 <h2>Item analysis</h2>
-<p>As in Moodle's quiz statistics. Items whose discriminative efficiency is below 15 % are flagged:
-review their wording and options.</p>
-<img alt="Bar chart: facility index per item; flagged items in orange" src="data:image/png;base64,{item_png}">
+<p>As in Moodle's quiz statistics for random questions: each bank item is measured on the learners whose
+paper drew it (column "learners"), whatever question number it had. Items whose discriminative efficiency is
+below 15 % are flagged: review their wording and options. Cronbach's alpha ("Whole quiz") is computed by
+question position.</p>
+<img alt="Bar chart: facility per bank item; flagged items hatched, in orange" src="data:image/png;base64,{item_png}">
 <table><thead><tr>{''.join(f'<th>{esc(h)}</th>' for h in header)}</tr></thead><tbody>{table}</tbody></table>
 <h2>Whole quiz</h2><table>{tests}</table>
 {evaluation_section(list(read_all(course).values()), out_dir, _png, _write_csv)}</body></html>"""

@@ -43,7 +43,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["DE_FLAG_BELOW", "ItemStats", "QuizAnalysis", "QuizStats", "analyse", "item_stats", "quiz_stats"]
+__all__ = ["DE_FLAG_BELOW", "ItemStats", "QuizAnalysis", "QuizStats", "analyse", "item_stats", "per_item", "quiz_stats"]
 
 # Moodle's statistics table marks a question as dubious when its discriminative efficiency is below 15 %.
 DE_FLAG_BELOW = 15.0
@@ -208,3 +208,23 @@ def analyse(
     columns = [[row[i] for row in rows] for i in range(p)]
     variances = [_sample_cov(col, col) if len(rows) >= 2 else None for col in columns]
     return QuizAnalysis(tuple(items), quiz_stats(totals, variances, math.fsum(max_scores)))
+
+
+def per_item(
+    drawn: Sequence[Sequence[str]], scores: Sequence[Sequence[float]], max_score: float, *,
+    flag_below: float = DE_FLAG_BELOW,
+) -> dict[str, ItemStats]:
+    """Statistics of each bank item, over the attempts whose paper drew it, whatever slot it filled.
+
+    ``drawn[s][i]`` is the item attempt ``s`` got in slot ``i`` and ``scores[s][i]`` its mark there
+    (all slots worth ``max_score``). As Moodle does for a random question, an item is measured only
+    on the attempts that saw it, against the rest of each of those attempts' tests.
+    """
+    seen: dict[str, tuple[list[float], list[float]]] = {}
+    for items, row in zip(drawn, scores, strict=True):
+        for i, (item_id, mark) in enumerate(zip(items, row, strict=True)):
+            marks, rest = seen.setdefault(item_id, ([], []))
+            marks.append(mark)
+            rest.append(math.fsum([*row[:i], *row[i + 1:]]))
+    return {item_id: item_stats(marks, rest, max_score, flag_below=flag_below)
+            for item_id, (marks, rest) in sorted(seen.items())}
