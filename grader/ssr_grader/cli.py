@@ -70,6 +70,23 @@ def init_course_cmd(folder: Path) -> None:
         click.echo(f"{n}. {step}")
 
 
+@main.command("alignment")
+@course_dir_option
+@click.option("--write", "guide", type=click.Path(dir_okay=False, path_type=Path), default=None, is_flag=False,
+              flag_value=Path(__file__).resolve().parents[1] / "TRAINER_GUIDE.md",
+              help="write the table into the trainer guide (default: the checkout's grader/TRAINER_GUIDE.md)")
+def alignment_cmd(course_dir: Path | None, guide: Path | None) -> None:
+    """Print the table of objectives -> sections -> exercises -> practice -> quiz questions (or --write it)."""
+    from .quiz.alignment import alignment_table, write_alignment
+
+    course = _course(course_dir)
+    if guide is None:
+        click.echo(alignment_table(course))
+        return
+    changed = write_alignment(course, guide)
+    click.echo(f"{guide}: {'alignment table updated' if changed else 'alignment table already current'}.")
+
+
 @main.command("build-quiz")
 @course_dir_option
 @click.option("--learner-copy", type=click.Path(dir_okay=False, path_type=Path),
