@@ -9,26 +9,27 @@ import nbformat
 from ssr_grader.grading.autograde import scores
 from ssr_grader.grading.batch import grade_cohort
 
-from .quiz_helpers import fill, known_mix, make_course, submit_files
+from .quiz_helpers import fill, known_mix, make_course, paper, submit_files
 
 
 def test_parallel_grading_resumes_and_keeps_manual_grades(tmp_path):
     from nbgrader.api import Gradebook
 
     course = make_course(tmp_path / "course")
-    answers, expected = known_mix(course)
-    released = nbformat.read(course.released_notebook, as_version=4)
     names = [f"l{n}" for n in range(5)]
-    for n, name in enumerate(names):
-        mine = {i: a for j, (i, a) in enumerate(answers.items()) if j >= n}  # l0 answers all; later ones fewer
-        submit_files(course, name, fill(nbformat.from_dict(released), mine))
+    expected = known_mix(course, "l0")[1]
+    for n, name in enumerate(names):  # each learner answers their own paper; l0 answers all, later ones fewer
+        answers, _ = known_mix(course, name)
+        mine = {slot: a for j, (slot, a) in enumerate(sorted(answers.items())) if j >= n}
+        submit_files(course, name, fill(paper(course, name), mine))
     # a damaged file is refused at intake; a folder nbgrader's own collect left is refused at grading
     from ssr_grader.intake.submission import Incoming, Refused, accept
 
     assert isinstance(accept(course, Incoming("broken", "test", quiz=b"{")), Refused)
     (course.root / "submitted" / "broken" / course.quiz.assignment).mkdir(parents=True)
-    released.metadata["note"] = "copied in by hand"
-    nbformat.write(released, course.root / "submitted" / "broken" / course.quiz.assignment / course.quiz.notebook)
+    own = paper(course, "broken")
+    own.metadata["note"] = "copied in by hand"
+    nbformat.write(own, course.root / "submitted" / "broken" / course.quiz.assignment / course.quiz.notebook)
 
     # An "interrupted" first run graded only two learners.
     first = grade_cohort(course, workers=2, students=["l0", "l1"], progress=False)

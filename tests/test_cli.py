@@ -7,7 +7,16 @@ from click.testing import CliRunner
 
 from ssr_grader.cli import main
 
-from .quiz_helpers import complete_evaluation, fill, fill_evaluation, known_mix, make_course, submit_files
+from .quiz_helpers import (
+    COURSE_FILES,
+    complete_evaluation,
+    fill,
+    fill_evaluation,
+    known_mix,
+    make_course,
+    paper,
+    submit_files,
+)
 
 
 def test_help_lists_commands_with_examples():
@@ -30,9 +39,8 @@ def test_roster_then_grade(tmp_path):
     result = runner.invoke(main, ["roster", str(bad), "--course-dir", str(course.root)])
     assert result.exit_code == 1 and "row 2: id 'x_y'" in result.output and "row 2: email" in result.output
 
-    answers, _ = known_mix(course)
-    submit_files(course, "amina", fill(nbformat.read(course.released_notebook, as_version=4), answers))
-    submit_files(course, "bo", fill(nbformat.read(course.released_notebook, as_version=4), answers))
+    for student in ("amina", "bo"):  # each learner answers their own paper
+        submit_files(course, student, fill(paper(course, student), known_mix(course, student)[0]))
     (course.root / "submitted" / "bo" / course.quiz.assignment / course.quiz.notebook).write_text("not json")
     result = runner.invoke(main, ["grade", "--course-dir", str(course.root), "--quiet", "--workers", "1"])
     assert result.exit_code == 1  # one learner could not be graded: say so, after grading the others
@@ -52,8 +60,8 @@ def test_export_grades_csv(tmp_path):
                       encoding="utf-8")
     runner = CliRunner()
     assert runner.invoke(main, ["roster", str(roster), "--course-dir", str(course.root)]).exit_code == 0
-    answers, expected = known_mix(course)
-    nb = fill(nbformat.read(course.released_notebook, as_version=4), answers)
+    answers, expected = known_mix(course, "amina")
+    nb = fill(paper(course, "amina"), answers)
     for cell in nb.cells:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == course.quiz.open_question.id:
             cell.source = "The donor designs everything; women's groups were not consulted."  # waits for a grader
@@ -82,13 +90,18 @@ def test_report_html_and_csv_figures(tmp_path):
     import csv
 
     from ssr_grader.grading.batch import grade_cohort
+    from ssr_grader.quiz.papers import learner_draw
 
     course = make_course(tmp_path / "course")
-    answers, _ = known_mix(course)
-    released = nbformat.read(course.released_notebook, as_version=4)
-    for n in range(4):  # four learners, each leaving out a different number of answers
-        mine = {i: a for j, (i, a) in enumerate(answers.items()) if j >= 3 * n}
-        submit_files(course, f"l{n}", fill(nbformat.from_dict(released), mine))
+    point = course.quiz.points_per_item
+    marks: dict[str, list[float]] = {}  # bank item -> the mark of each learner whose paper drew it
+    for n in range(4):  # four learners, each answering their own paper and leaving out a different number of answers
+        student = f"l{n}"
+        answers, _ = known_mix(course, student)
+        mine = {slot: a for j, (slot, a) in enumerate(sorted(answers.items())) if j >= 3 * n}
+        submit_files(course, student, fill(paper(course, student), mine))
+        for s in learner_draw(course, student).slots:
+            marks.setdefault(s.item.id, []).append(point if mine.get(s.slot) == s.key else 0.0)
     grade_cohort(course, workers=2, progress=False)
     out = tmp_path / "report"
     result = CliRunner().invoke(main, ["report", "--course-dir", str(course.root), "--output-dir", str(out)])
@@ -96,10 +109,15 @@ def test_report_html_and_csv_figures(tmp_path):
     page = (out / "report.html").read_text(encoding="utf-8")
     assert page.count("data:image/png;base64,") == 3 and "Item analysis" in page
     items = list(csv.DictReader((out / "items.csv").open(encoding="utf-8")))
-    assert [r["item"] for r in items] == list(course.quiz.items)
-    last = items[-1]  # every learner answered it right
-    assert last["facility_%"] == "100.0" and last["discrimination_index"] == "—"  # no variance: undefined
-    assert items[0]["facility_%"] == "25.0"  # only the first learner answered the first question
+    assert [r["item"] for r in items] == sorted(marks)  # each bank item a paper drew, once, whatever its slot
+    assert any(len(got) > 1 for got in marks.values())  # (88 draws of 63 items: some items are on several papers)
+    for r in items:  # each item measured on the learners whose paper drew it, a left-out answer scoring 0
+        got = marks[r["item"]]
+        assert r["objective"] == course.bank.item(r["item"]).objective
+        assert int(r["learners"]) == len(got), r
+        assert r["facility_%"] == f"{100 * sum(got) / (len(got) * point):.1f}", r
+        if len(set(got)) == 1:
+            assert r["discrimination_index"] == "—", r  # no variance: undefined
     scores = list(csv.DictReader((out / "scores.csv").open(encoding="utf-8")))
     assert len(scores) == 4 and float(scores[0]["score"]) > float(scores[3]["score"])
     mastery = {r["objective"]: r for r in csv.DictReader((out / "mastery.csv").open(encoding="utf-8"))}
@@ -113,18 +131,21 @@ def test_lms_round_trip_through_the_cli(tmp_path):
 
     course = make_course(tmp_path / "course")
     runner = CliRunner()
-    package = tmp_path / "for-lms.zip"
-    result = runner.invoke(main, ["release", "--course-dir", str(course.root), "--lms-package", str(package)])
-    assert result.exit_code == 0, result.output
-    with zipfile.ZipFile(package) as zf:
-        assert sorted(zf.namelist()) == ["HOW-TO-TAKE-THE-QUIZ.txt", "course_evaluation.ipynb", course.quiz.notebook]
-        quiz = nbformat.reads(zf.read(course.quiz.notebook).decode(), as_version=4)
-        evaluation = nbformat.reads(zf.read("course_evaluation.ipynb").decode(), as_version=4)
     amina = Person("Amina", "Diallo", "a@example.org", 77, 0, "amina")
     worksheet = tmp_path / "Grades-SSR-quiz-1.csv"
     worksheet.write_bytes(moodle_worksheet([amina]))
     assert runner.invoke(main, ["roster", str(worksheet), "--course-dir", str(course.root)]).exit_code == 0
-    answers, expected = known_mix(course)
+    package = tmp_path / "for-lms.zip"
+    result = runner.invoke(main, ["release", "--course-dir", str(course.root), "--lms-package", str(package)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "for-lms-moodle-feedback-files.zip").exists() and "Upload multiple feedback files" in \
+        result.output
+    with zipfile.ZipFile(package) as zf:
+        assert sorted(zf.namelist()) == ["HOW-TO-TAKE-THE-QUIZ.txt", "moodle-77/course_evaluation.ipynb",
+                                         f"moodle-77/{course.quiz.notebook}"]
+        quiz = nbformat.reads(zf.read(f"moodle-77/{course.quiz.notebook}").decode(), as_version=4)
+        evaluation = nbformat.reads(zf.read("moodle-77/course_evaluation.ipynb").decode(), as_version=4)
+    answers, expected = known_mix(course, "moodle-77")
     download = tmp_path / "download.zip"
     download.write_bytes(zip_of([
         (moodle_member(amina, course.quiz.notebook), nbformat.writes(fill(quiz, answers)).encode()),
@@ -166,7 +187,9 @@ def test_build_quiz_refuses_to_change_a_quiz_learners_have_submitted(tmp_path):
     course = make_course(tmp_path / "course")
     runner = CliRunner()
     args = ["build-quiz", "--course-dir", str(course.root)]
-    submit_files(course, "amina", nbformat.read(course.released_notebook, as_version=4))
+    submit_files(course, "amina", paper(course, "amina"))
+    assert runner.invoke(main, args).exit_code == 1  # the public sample bank: refused without --sample-bank
+    args.append("--sample-bank")
     assert runner.invoke(main, args).exit_code == 0  # unchanged: rebuilding is harmless
 
     quiz_yml = course.root / "quiz.yml"
@@ -190,3 +213,151 @@ def test_a_course_folder_with_an_old_nbgrader_config_is_refused_clearly(tmp_path
     result = CliRunner().invoke(main, ["grade", "--course-dir", str(course.root), "--quiet"])
     assert result.exit_code == 1 and "is from an older version of this course" in result.output
     assert "Traceback" not in result.output
+
+
+def _course_files(folder):
+    """The repository's course definition in ``folder``, quiz not built yet."""
+    import shutil
+
+    from .conftest import ROOT
+
+    folder.mkdir(parents=True)
+    for name in COURSE_FILES:
+        shutil.copy(ROOT / "grader" / name, folder / name)
+    return folder
+
+
+def test_build_quiz_refuses_the_public_sample_bank_unless_told_it_is_a_test(tmp_path):
+    folder = _course_files(tmp_path / "course")
+    runner = CliRunner()
+    result = runner.invoke(main, ["build-quiz", "--course-dir", str(folder)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "public SAMPLE bank" in result.output and str(folder / "item_bank.yml") in result.output
+    assert "--sample-bank" in result.output and "init-course" in result.output  # the two ways on
+    assert not (folder / "source").exists() and not (folder / "release").exists()  # nothing built
+    result = runner.invoke(main, ["build-quiz", "--course-dir", str(folder), "--sample-bank"])
+    assert result.exit_code == 0, result.output
+    assert (folder / "release" / "end_of_course_quiz" / "end_of_course_quiz.ipynb").exists()
+
+
+def test_init_course_builds_only_from_the_trainers_own_certification_items(tmp_path):
+    import yaml
+
+    folder = tmp_path / "ssr-course-2026-12"
+    runner = CliRunner()
+    result = runner.invoke(main, ["init-course", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "kind: certification" in result.output and "course_secret.key" in result.output
+    assert (folder / "course_secret.key").exists() and (folder / ".gitignore").read_text() == "*\n"
+    again = runner.invoke(main, ["init-course", str(folder)])
+    assert again.exit_code == 1 and "not empty" in again.output  # never over a course folder in use
+    build = ["build-quiz", "--course-dir", str(folder)]
+
+    result = runner.invoke(main, build)  # as made: the sample, still marked as one
+    assert result.exit_code == 1 and "public SAMPLE bank" in result.output
+
+    bank_file = folder / "item_bank.yml"
+    sample = yaml.safe_load(bank_file.read_text(encoding="utf-8"))
+    assert sample["kind"] == "sample"
+
+    def write_bank(items):
+        bank_file.write_text(yaml.safe_dump({"kind": "certification", "items": items}, allow_unicode=True,
+                                            sort_keys=False), encoding="utf-8")
+
+    write_bank(sample["items"])  # marked certification, but the items are still the public ones
+    result = runner.invoke(main, build)
+    assert result.exit_code == 1 and f"{len(sample['items'])} items of the certification bank are the public " \
+        "sample's" in result.output
+
+    def own(item, n):  # the trainer's own item: written on a sample item's model, with a question of their own
+        return {**item, "id": f"q{n:03d}", "stem": f"In the case study of our cohort's own country: {item['stem']}"}
+
+    two_per_objective = [own(item, n) for n, item in enumerate(sample["items"], 1)
+                         if sum(i["objective"] == item["objective"] for i in sample["items"][:n]) <= 2]
+    assert len(two_per_objective) == 18
+    write_bank(two_per_objective)  # own items, but too few for papers to differ
+    result = runner.invoke(main, build)
+    assert result.exit_code == 1 and "LO1 has 3 questions but the item bank has only 2 items on it" in result.output
+    assert "at least 6" in result.output
+
+    mine = [own(item, n) for n, item in enumerate(sample["items"], 1)]
+    kept = sample["items"][4]
+    mine[4] = {**kept, "stem": "  " + kept["stem"].upper() + "  "}  # the sample's question, only in capitals
+    write_bank(mine)
+    result = runner.invoke(main, build)
+    assert result.exit_code == 1 and f"1 items of the certification bank are the public sample's ({mine[4]['id']})" \
+        in result.output
+    assert not (folder / "release").exists()
+
+    mine[4] = own(kept, 5)
+    write_bank(mine)
+    result = runner.invoke(main, build)
+    assert result.exit_code == 0, result.output
+    released = (folder / "release" / "end_of_course_quiz" / "end_of_course_quiz.ipynb")
+    assert released.exists() and "22 questions per learner, drawn from 63 items" in result.output
+    copy = runner.invoke(main, [*build, "--learner-copy", str(tmp_path / "public.ipynb")])
+    assert copy.exit_code == 1 and "sample bank only" in copy.output  # a certification paper is never made public
+    assert not (tmp_path / "public.ipynb").exists()
+
+
+def test_release_without_a_roster_is_refused_clearly(tmp_path):
+    course = make_course(tmp_path / "course")
+    runner = CliRunner()
+    package = tmp_path / "for-lms.zip"
+    for extra in ([], ["--lms-package", str(package)]):
+        result = runner.invoke(main, ["release", "--course-dir", str(course.root), *extra])
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        assert "the roster is empty" in result.output and "ssr-trainer roster" in result.output
+        assert "own paper" in result.output
+    assert not package.exists() and not (course.root / "papers").exists()
+
+
+def test_lms_package_gives_each_learner_their_own_paper_without_the_key(tmp_path):
+    import re
+    import zipfile
+
+    from ssr_grader.grading.paper import KEYS_HEADER
+    from ssr_grader.quiz.papers import learner_draw
+
+    course = make_course(tmp_path / "course")
+    runner = CliRunner()
+    roster = tmp_path / "cohort.csv"
+    roster.write_text("id,first name,last name,email\namina,Amina,Diallo,a@example.org\nbo,Bo,Li,b@example.org\n")
+    assert runner.invoke(main, ["roster", str(roster), "--course-dir", str(course.root)]).exit_code == 0
+    package = tmp_path / "for-lms.zip"
+    result = runner.invoke(main, ["release", "--course-dir", str(course.root), "--lms-package", str(package)])
+    assert result.exit_code == 0, result.output
+    assert "2 papers" in result.output
+    assert not (tmp_path / "for-lms-moodle-feedback-files.zip").exists()  # our own CSV: no Moodle zip
+    with zipfile.ZipFile(package) as zf:
+        assert sorted(zf.namelist()) == ["HOW-TO-TAKE-THE-QUIZ.txt",
+                                         "amina/course_evaluation.ipynb", f"amina/{course.quiz.notebook}",
+                                         "bo/course_evaluation.ipynb", f"bo/{course.quiz.notebook}"]
+        texts = {name: zf.read(name).decode("utf-8") for name in zf.namelist()}
+
+    questions = {}
+    for student in ("amina", "bo"):
+        draw = learner_draw(course, student)
+        text = texts[f"{student}/{course.quiz.notebook}"]
+        nb = nbformat.reads(text, as_version=4)
+        assert nb.metadata["ssr_quiz"]["paper"] == draw.code  # the learner's own paper
+        shown = [c.source for c in nb.cells if c.metadata.get("ssr_quiz", {}).get("part") == "question"]
+        assert len(shown) == len(draw.slots)
+        for s, cell in zip(draw.slots, shown, strict=True):  # their own items, in their own option order
+            assert s.item.stem in cell
+            assert [line for line in cell.splitlines() if line.startswith("- **")] == \
+                [f"- **{letter}.** {o.text}" for letter, o in s.options()]
+        questions[student] = shown
+        # no key anywhere: no keys function or table, no mark of a right option, no rationale, no answer
+        for name in (f"{student}/{course.quiz.notebook}", f"{student}/course_evaluation.ipynb",
+                     "HOW-TO-TAKE-THE-QUIZ.txt"):
+            body = texts[name]
+            assert "_ssr_key" not in body and "_SSR_KEYS" not in body and KEYS_HEADER not in body, name
+            assert not re.search(r"""["']?correct["']?\s*[:=]\s*(true|True)""", body), name
+            assert "BEGIN SOLUTION" not in body and "HIDDEN TESTS" not in body and "assert " not in body, name
+            for s in draw.slots:
+                for _, option in s.options():
+                    assert option.why not in body, (name, s.item.id, option.id)
+                assert not re.search(rf"""answer_{s.slot}\s*=\s*\\?["']{s.key}\\?["']""", body), (name, s.slot)
+    assert learner_draw(course, "amina").code != learner_draw(course, "bo").code
+    assert questions["amina"] != questions["bo"]  # the two papers differ (items or option order)

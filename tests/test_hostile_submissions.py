@@ -4,12 +4,12 @@ Every attack below writes a file into ``canary/`` if any code it carried ran wit
 rights. The test collects the whole cohort from one Moodle download (as a trainer would), grades
 it with nbgrader, and checks that no canary exists, that each hostile learner scores exactly what
 their real answers earn, that the honest learners' grades are intact, and that learner HTML
-reaches the feedback only as text.
+reaches the feedback only as text. Each learner answers their own paper; one hands in another
+learner's paper instead, and is refused.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import struct
@@ -25,10 +25,12 @@ from click.testing import CliRunner
 from ssr_grader.cli import main
 from ssr_grader.grading.autograde import scores
 from ssr_grader.grading.batch import grade_cohort
+from ssr_grader.grading.paper import KEYS_HEADER
 from ssr_grader.intake.archive import Limits, Skipped, read_archive
+from ssr_grader.quiz.papers import learner_draw
 
 from .lms_fixtures import Person, moodle_member, moodle_worksheet, zip_of
-from .quiz_helpers import fill, make_course
+from .quiz_helpers import fill, make_course, paper
 
 SCRIPT = '<script>document.title="PWNED"</script><img src=x onerror="document.title=\'PWNED\'">'
 
@@ -38,33 +40,57 @@ def gid(cell) -> str:
 
 
 class Cohort:
-    """Builds each learner's notebook from the released quiz, with real answers and an attack."""
+    """Builds each learner's notebook from their own paper, with real answers and an attack."""
 
-    def __init__(self, course, canary: Path):
+    def __init__(self, course, canary: Path, sids: dict[str, str]):
         self.course = course
         self.canary = canary
-        self.released = nbformat.read(course.released_notebook, as_version=4)
-        self.items = list(course.quiz.items)
-        self.key = {i: course.bank.item(i).key for i in self.items}
-        self.wrong = {i: next(o.id for o in course.bank.item(i).options if not o.correct) for i in self.items}
+        self.sid = sids  # cohort name -> learner id
+        self.slots = [slot for slot, _ in course.quiz.slots]
+        self._draws: dict[str, object] = {}
 
-    def answers(self, right: int) -> dict[str, str]:
-        return {i: (self.key[i] if n < right else self.wrong[i]) for n, i in enumerate(self.items)}
+    def draw(self, who: str):
+        sid = self.sid.get(who, who)
+        if sid not in self._draws:
+            self._draws[sid] = learner_draw(self.course, sid)
+        return self._draws[sid]
 
-    def notebook(self, right: int):
-        return fill(nbformat.from_dict(copy.deepcopy(self.released)), self.answers(right))
+    def key(self, who: str, slot: str) -> str:
+        return self.draw(who).slot(slot).key
+
+    def wrong(self, who: str, slot: str) -> str:
+        s = self.draw(who).slot(slot)
+        return next(letter for letter in s.letters if letter not in s.key)
+
+    def answers(self, who: str, right: int, rest: str = "wrong") -> dict[str, str]:
+        """The first ``right`` questions right; the rest wrong (or, ``rest="blank"``, not answered)."""
+        return {slot: self.key(who, slot) if n < right else self.wrong(who, slot)
+                for n, slot in enumerate(self.slots) if n < right or rest == "wrong"}
+
+    def notebook(self, who: str, right: int, rest: str = "wrong"):
+        """``who``'s own paper, as released to them, answered."""
+        return fill(paper(self.course, self.sid.get(who, who)), self.answers(who, right, rest))
 
     def plant(self, name: str) -> str:
         """Python that leaves the canary ``name`` if it ever runs."""
         return f"open({str(self.canary / name)!r}, 'w').write('ran')"
 
 
+NAMES = ("metadata", "cell-types", "added-code", "code-in-answer", "kernelspec", "html", "odd-answers", "huge-cells",
+         "fake-key", "keys-header", "other-paper", "deep-json", "truncated", "honest-a", "honest-b")
+
+
+def setup_index(nb) -> int:
+    return next(i for i, cell in enumerate(nb.cells) if gid(cell) == "quiz_setup")
+
+
 def attacks(c: Cohort) -> dict[str, tuple[object, float]]:
     """learner -> (notebook JSON as bytes or NotebookNode, the score their real answers earn)."""
-    n = len(c.items)
+    n = len(c.slots)
+    first, second, last = c.slots[0], c.slots[1], c.slots[-1]
     out: dict[str, tuple[object, float]] = {}
 
-    nb = c.notebook(5)  # hidden tests made harmless: graded, locked and points metadata, cell types, tags
+    nb = c.notebook("metadata", 5)  # hidden tests made harmless: graded, locked and points metadata, cell types, tags
     for cell in nb.cells:
         if gid(cell).startswith("test_"):
             cell.metadata["nbgrader"].update({"grade": False, "points": 0, "locked": False, "solution": True})
@@ -74,56 +100,77 @@ def attacks(c: Cohort) -> dict[str, tuple[object, float]]:
             cell.metadata["nbgrader"].update({"grade": True, "points": 100, "locked": True})
     out["metadata"] = (nb, 5)
 
-    nb = c.notebook(6)  # tests turned into Markdown and grade ids swapped
+    nb = c.notebook("cell-types", 6)  # tests turned into Markdown and grade ids swapped
     for cell in nb.cells:
         if gid(cell).startswith("test_"):
             cell.cell_type = "markdown"
             cell.pop("outputs", None), cell.pop("execution_count", None)
-        if gid(cell) == f"answer_{c.items[0]}":
-            cell.metadata["nbgrader"]["grade_id"] = f"test_{c.items[1]}"
+        if gid(cell) == f"answer_{first}":
+            cell.metadata["nbgrader"]["grade_id"] = f"test_{second}"
     out["cell-types"] = (nb, 6)
 
-    nb = c.notebook(7)  # added code: a canary, a loop, an override of an answer, a flood of output
+    nb = c.notebook("added-code", 7)  # added code: a canary, a loop, an override of an answer, a flood of output
     nb.cells.insert(2, nbformat.v4.new_code_cell(c.plant("added-cell") + "\nprint('x' * 10**7)"))
-    nb.cells.append(nbformat.v4.new_code_cell(f'answer_{c.items[-1]} = "{c.key[c.items[-1]]}"; ' + c.plant("override")))
+    nb.cells.append(nbformat.v4.new_code_cell(f'answer_{last} = "{c.key("added-code", last)}"; ' + c.plant("override")))
     nb.cells.append(nbformat.v4.new_code_cell("while True:\n    pass"))
     out["added-code"] = (nb, 7)
 
-    nb = c.notebook(8)  # code inside an answer cell
+    nb = c.notebook("code-in-answer", 8)  # code inside an answer cell
     for cell in nb.cells:
-        if gid(cell) == f"answer_{c.items[0]}":
-            cell.source = f"import os; {c.plant('in-answer')}; answer_{c.items[0]} = '{c.key[c.items[0]]}'"
+        if gid(cell) == f"answer_{first}":
+            cell.source = f"import os; {c.plant('in-answer')}; answer_{first} = '{c.key('code-in-answer', first)}'"
     out["code-in-answer"] = (nb, 7)  # the first answer is not plain: it counts as not answered
 
-    nb = c.notebook(4)  # a kernel of the learner's choosing, and the quiz's import shadowed in the notebook
+    nb = c.notebook("kernelspec", 4)  # a kernel of the learner's choosing, and the quiz's import shadowed
     nb.metadata["kernelspec"] = {"name": "evil", "display_name": "Evil", "language": "python"}
-    nb.cells[1].source = c.plant("setup-cell") + "\nfrom ssr_widgets.quiz import choose"
+    nb.cells[setup_index(nb)].source = c.plant("setup-cell") + "\nfrom ssr_widgets.quiz import choose"
     out["kernelspec"] = (nb, 4)
 
-    nb = c.notebook(n)  # HTML and script in the open answer and in an added Markdown cell
+    nb = c.notebook("html", n)  # HTML and script in the open answer and in an added Markdown cell
     for cell in nb.cells:
         if gid(cell) == c.course.quiz.open_question.id:
             cell.source = "My answer. " + SCRIPT + " [link](javascript:alert(1)) $\\href{javascript:x}{y}$"
     nb.cells.insert(3, nbformat.v4.new_markdown_cell(SCRIPT))
     out["html"] = (nb, n)
 
-    nb = c.notebook(9)  # letters that are not options, and two answer cells that disagree
+    nb = c.notebook("odd-answers", 9)  # letters that are not options, and two answer cells that disagree
     for cell in nb.cells:
-        if gid(cell) == f"answer_{c.items[0]}":
-            cell.source = f'answer_{c.items[0]} = "Z"'
-    nb.cells.append(nbformat.v4.new_code_cell(f'answer_{c.items[1]} = "{c.wrong[c.items[1]]}"'))
+        if gid(cell) == f"answer_{first}":
+            cell.source = f'answer_{first} = "Z"'
+    nb.cells.append(nbformat.v4.new_code_cell(f'answer_{second} = "{c.wrong("odd-answers", second)}"'))
     out["odd-answers"] = (nb, 7)
 
-    nb = c.notebook(10)  # cells that once cost hours or gigabytes to read: a regex trap, a 1.6 MB program
-    nb.cells.append(nbformat.v4.new_code_cell("answer_q01:" * 200_000))
-    nb.cells.append(nbformat.v4.new_code_cell(f'answer_{c.items[0]} = "{c.wrong[c.items[0]]}"\n' + "a=1\n" * 400_000))
+    nb = c.notebook("huge-cells", 10)  # cells that once cost hours or gigabytes to read: a regex trap, a 1.6 MB program
+    nb.cells.append(nbformat.v4.new_code_cell(f"answer_{first}:" * 200_000))
+    nb.cells.append(nbformat.v4.new_code_cell(f'answer_{first} = "{c.wrong("huge-cells", first)}"\n' + "a=1\n" * 400_000))
     out["huge-cells"] = (nb, 10)
+
+    # the answer key replaced: a key function that says "" is right, where the rest of the paper is left blank
+    nb = c.notebook("fake-key", 8, rest="blank")
+    at = setup_index(nb) + 1
+    nb.cells.insert(at, nbformat.v4.new_code_cell('_ssr_key = lambda s: ""\n' + c.plant("fake-key")))
+    nb.cells.append(nbformat.v4.new_code_cell('_ssr_key = lambda s: ""; _SSR_KEYS = {}\n' + c.plant("fake-key-end")))
+    out["fake-key"] = (nb, 8)
+
+    # ... and a cell dressed as the grader's own keys cell (its first line), before and after the grader's place
+    blank = json.dumps(dict.fromkeys(c.slots, ""))
+    forged = f"{KEYS_HEADER}\n# paper {c.draw('keys-header').code}\n_SSR_KEYS = {blank}\n" \
+             f"_ssr_key = _SSR_KEYS.__getitem__\n{c.plant('keys-header')}"
+    nb = c.notebook("keys-header", 9, rest="blank")
+    nb.cells.insert(setup_index(nb) + 1, nbformat.v4.new_code_cell(forged))
+    nb.cells.insert(setup_index(nb), nbformat.v4.new_code_cell(forged.replace("keys-header", "keys-header-first")))
+    nb.cells.append(nbformat.v4.new_code_cell(forged.replace("keys-header", "keys-header-end")))
+    out["keys-header"] = (nb, 9)
+
+    # another learner's paper (honest-a's), answered right throughout, handed in as one's own: refused
+    out["other-paper"] = (c.notebook("honest-a", n), None)
 
     deep = b'{"cells": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}"
     out["deep-json"] = (deep, None)
-    out["truncated"] = (nbformat.writes(c.notebook(n)).encode()[:5000], None)
-    out["honest-a"] = (c.notebook(n), n)
-    out["honest-b"] = (c.notebook(12), 12)
+    out["truncated"] = (nbformat.writes(c.notebook("truncated", n)).encode()[:5000], None)
+    out["honest-a"] = (c.notebook("honest-a", n), n)
+    out["honest-b"] = (c.notebook("honest-b", 12), 12)
+    assert tuple(out) == NAMES
     return out
 
 
@@ -149,12 +196,12 @@ def graded(tmp_path_factory):
     canary = tmp / "canary"
     canary.mkdir()
     course = make_course(tmp / "course")
-    c = Cohort(course, canary)
-    cohort = attacks(c)
     people = {name: Person(name.title().replace("-", " "), "Learner", f"{name}@example.org", 300 + i, 0, name)
-              for i, name in enumerate(cohort)}
+              for i, name in enumerate(NAMES)}
     victim = Person("Vera", "Victim", "vera@example.org", 900, 0, "vera")
     mallory = Person("Mallory", "Evil", "mallory@example.org", 901, 0, "mallory")
+    c = Cohort(course, canary, {p.username: f"moodle-{p.moodle}" for p in [*people.values(), victim, mallory]})
+    cohort = attacks(c)
     worksheet = tmp / "Grades-SSR101-quiz-42.csv"
     worksheet.write_bytes(moodle_worksheet([*people.values(), victim, mallory]))
     assert CliRunner().invoke(main, ["roster", str(worksheet), "--course-dir", str(course.root)]).exit_code == 0
@@ -177,8 +224,8 @@ def graded(tmp_path_factory):
     members.append((moodle_member(people["honest-b"], "ssr_widgets.py"), shadow))
     members.append((moodle_member(people["honest-b"], "ssr_widgets/__init__.py"), shadow))
     # the victim's own honest answers, and the attacker's ways to replace them
-    members.append((moodle_member(victim, course.quiz.notebook), nbformat.writes(c.notebook(10)).encode()))
-    full = nbformat.writes(c.notebook(len(c.items))).encode()
+    members.append((moodle_member(victim, course.quiz.notebook), nbformat.writes(c.notebook("vera", 10)).encode()))
+    full = nbformat.writes(c.notebook("vera", len(c.slots))).encode()  # the victim's paper, all right
     inner = zip_of([(moodle_member(victim, course.quiz.notebook, "flat"), full)])
     members.append((moodle_member(mallory, "for-vera.zip"), inner))  # a zip inside the zip
     members.append((moodle_member(mallory, inner and "x_900_assignsubmission_file_end_of_course_quiz.ipynb", "flat"),
@@ -186,8 +233,9 @@ def graded(tmp_path_factory):
     members.append((f"{moodle_member(mallory, 'x')[:-2]}/../../../../{tmp.name}/escaped.ipynb", full))
     members.append((moodle_member(mallory, "notebook (1).ipynb"), full))
     # two copies of the same notebook: the one the LMS numbered later is taken
-    members.append((moodle_member(mallory, course.quiz.notebook), nbformat.writes(c.notebook(2)).encode()))
-    members.append((moodle_member(mallory, "end_of_course_quiz (1).ipynb"), nbformat.writes(c.notebook(3)).encode()))
+    members.append((moodle_member(mallory, course.quiz.notebook), nbformat.writes(c.notebook("mallory", 2)).encode()))
+    members.append((moodle_member(mallory, "end_of_course_quiz (1).ipynb"),
+                    nbformat.writes(c.notebook("mallory", 3)).encode()))
     # a zip bomb: 11 MB of zeros that compress to a few kB
     members.append((moodle_member(mallory, "bomb.ipynb"), b"0" * (11 * 1024 * 1024)))
     # a symbolic link to the trainer's files
@@ -224,6 +272,26 @@ def test_each_learner_scores_what_their_real_answers_earn(graded):
             assert sid not in outcomes, name
         else:
             assert outcomes[sid].graded and outcomes[sid].score == expected, (name, outcomes[sid])
+
+
+def test_keys_the_learner_wrote_change_nothing(graded):
+    """A key function of their own, or a cell dressed as the grader's keys cell: the real score, no code run."""
+    people, outcomes = graded["people"], graded["outcomes"]
+    assert outcomes[f"moodle-{people['fake-key'].moodle}"].score == 8  # not 22: the blank answers stay wrong
+    assert outcomes[f"moodle-{people['keys-header'].moodle}"].score == 9
+    assert not {"fake-key", "fake-key-end", "keys-header", "keys-header-first", "keys-header-end"} & \
+        set(os.listdir(graded["canary"]))
+
+
+def test_another_learners_paper_is_refused_and_theirs_untouched(graded):
+    people, outcomes, out = graded["people"], graded["outcomes"], graded["collect"]
+    thief, owner = f"moodle-{people['other-paper'].moodle}", f"moodle-{people['honest-a'].moodle}"
+    code = graded["cohort_obj"].draw("honest-a").code
+    line = next(x for x in out.splitlines() if x.strip().startswith(f"{thief}:"))
+    assert f"this is paper '{code}', not this learner's own paper" in line
+    assert graded["cohort_obj"].draw("other-paper").code in line and "hand in their own paper" in line
+    assert thief not in outcomes and not (graded["course"].root / "submitted" / thief).exists()
+    assert outcomes[owner].graded and outcomes[owner].score == len(graded["cohort_obj"].slots)  # the owner's own
 
 
 def test_identity_comes_from_the_lms_not_from_file_names(graded):
@@ -267,6 +335,7 @@ def test_learner_html_reaches_feedback_only_as_text(graded):
     pre = html[:html.index("My answer.")].rsplit("<pre", 1)
     assert len(pre) == 2 and "</pre>" not in pre[1]
     assert "HIDDEN TESTS" not in html and "assert answer_" not in html
+    assert "added at grading only" not in html and "_SSR_KEYS" not in html and "_ssr_key" not in html  # no keys cell
 
 
 def test_plain_nbgrader_autograde_is_safe_too(graded, tmp_path):
@@ -274,11 +343,14 @@ def test_plain_nbgrader_autograde_is_safe_too(graded, tmp_path):
     course, c = graded["course"], graded["cohort_obj"]
     folder = course.root / "submitted" / "raw" / course.quiz.assignment
     folder.mkdir(parents=True)
-    nb = c.notebook(6)
+    nb = c.notebook("raw", 6, rest="blank")  # raw's own paper; the blank answers would pass a key of ""
     nb.cells.insert(2, nbformat.v4.new_code_cell(c.plant("plain-nbgrader")))
     for cell in nb.cells:
         if gid(cell).startswith("test_"):
             cell.metadata["tags"] = ["skip-execution"]
+    nb.cells.insert(setup_index(nb) + 1, nbformat.v4.new_code_cell(
+        f"{KEYS_HEADER}\n_SSR_KEYS = {{}}\n_ssr_key = lambda s: ''\n{c.plant('plain-keys-header')}"))
+    nb.cells.append(nbformat.v4.new_code_cell(f'_ssr_key = lambda s: ""\n{c.plant("plain-fake-key")}'))
     nbformat.write(nb, folder / course.quiz.notebook)
     (folder / "ssr_widgets").mkdir()
     (folder / "ssr_widgets" / "__init__.py").write_text(c.plant("plain-shadow"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import nbformat
 import pypdf
 import pytest
 from click.testing import CliRunner
@@ -15,7 +14,16 @@ from ssr_grader.credentials.issuing import IssuerError, issue_all, standings
 from ssr_grader.credentials.openbadge import verify_file
 from ssr_grader.grading.batch import grade_cohort
 
-from .quiz_helpers import complete_evaluation, fill, known_mix, make_course, submit_evaluation, submit_files
+from .quiz_helpers import (
+    complete_evaluation,
+    fill,
+    keys,
+    known_mix,
+    make_course,
+    paper,
+    submit_evaluation,
+    submit_files,
+)
 
 ROSTER = """id,first name,last name,email
 pass-done,Amina,Diallo,amina@example.org
@@ -35,15 +43,15 @@ def cohort(tmp_path_factory):
     roster = tmp / "roster.csv"
     roster.write_text(ROSTER, encoding="utf-8")
     assert CliRunner().invoke(main, ["roster", str(roster), "--course-dir", str(course.root)]).exit_code == 0
-    released = nbformat.read(course.released_notebook, as_version=4)
-    all_right = {i: course.bank.item(i).key for i in course.quiz.items}  # 22 of 26 points: 84.6 %, a pass
-    mix, _ = known_mix(course)  # 15 of 26 points: below the pass mark
     full = complete_evaluation(3)
     partial = {k: v for k, v in full.items() if k != "eval_pace"}
-    for student, answers, evaluation in [("pass-done", all_right, full), ("pass-partial", all_right, partial),
-                                         ("fail-done", mix, full), ("fail-none", mix, None),
-                                         ("pass-waiting", all_right, full)]:
-        nb = fill(nbformat.from_dict(released), answers)
+    for student, passes, evaluation in [("pass-done", True, full), ("pass-partial", True, partial),
+                                        ("fail-done", False, full), ("fail-none", False, None),
+                                        ("pass-waiting", True, full)]:
+        # each learner answers their own paper: all right, 22 of 26 points (84.6 %, a pass), or a known mix,
+        # 15 of 26 points (below the pass mark)
+        answers = keys(course, student) if passes else known_mix(course, student)[0]
+        nb = fill(paper(course, student), answers)
         if student == "pass-waiting":
             oq = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") ==
                       course.quiz.open_question.id)

@@ -14,6 +14,8 @@ from click.testing import CliRunner
 
 from ssr_grader.cli import main
 from ssr_grader.grading.batch import grade_cohort
+from ssr_grader.intake.lms.moodle import feedback_member
+from ssr_grader.quiz.papers import learner_draw
 from ssr_grader.reports.evaluations import read_evaluation
 
 from .lms_fixtures import (
@@ -27,7 +29,7 @@ from .lms_fixtures import (
     moodle_worksheet,
     zip_of,
 )
-from .quiz_helpers import complete_evaluation, fill, fill_evaluation, make_course
+from .quiz_helpers import complete_evaluation, fill, fill_evaluation, make_course, paper
 
 AMINA = Person("Amina", "Diallo", "amina@example.org", 212095, 4521, "adiallo")
 BRUNO = Person("Bruno", "Costa, Jr", "bruno@example.org", 212096, 4522, "b_costa")
@@ -40,13 +42,13 @@ def course(tmp_path_factory):
     return make_course(tmp_path_factory.mktemp("lms") / "course")
 
 
-def quiz_bytes(course, right: int, open_answer: str = "") -> bytes:
-    """A quiz with the first ``right`` questions right and the rest wrong (and an open answer, if given)."""
-    answers = {}
-    for n, item_id in enumerate(course.quiz.items):
-        item = course.bank.item(item_id)
-        answers[item_id] = item.key if n < right else next(o.id for o in item.options if not o.correct)
-    nb = fill(nbformat.read(course.released_notebook, as_version=4), answers)
+def quiz_bytes(course, student: str, right: int, open_answer: str = "", nb=None) -> bytes:
+    """``student``'s own paper (or ``nb``, the paper as they got it) with the first ``right`` questions right and
+    the rest wrong (and an open answer, if given)."""
+    draw = learner_draw(course, student)
+    answers = {s.slot: s.key if n < right else next(x for x in s.letters if x not in s.key)
+               for n, s in enumerate(draw.slots)}
+    nb = fill(paper(course, student) if nb is None else nb, answers)
     for cell in nb.cells:
         if open_answer and cell.metadata.get("nbgrader", {}).get("grade_id") == course.quiz.open_question.id:
             cell.source = open_answer
@@ -83,14 +85,38 @@ def test_moodle_worksheet_download_grading_and_upload_files(tmp_path):
     out = run("roster", worksheet, "--course-dir", course.root)
     assert "3 added" in out and "Moodle" in out
 
-    total = len(course.quiz.items)
+    # each participant gets their own paper through Moodle's own per-learner channel (feedback files)
+    package = tmp_path / "ssr-quiz.zip"
+    out = run("release", "--lms-package", package, "--course-dir", course.root)
+    assert "Upload multiple feedback files in a zip" in out
+    handed_out = {}
+    with zipfile.ZipFile(tmp_path / "ssr-quiz-moodle-feedback-files.zip") as zf:
+        files = (course.quiz.notebook, "course_evaluation.ipynb", "HOW-TO-TAKE-THE-QUIZ.txt")
+        assert sorted(zf.namelist()) == sorted(feedback_member(p.full, str(p.moodle), f) for p in PEOPLE for f in files)
+        for name in zf.namelist():  # Moodle's importer: the second "_" part is the participant number
+            parts = name.split("_", 4)
+            assert len(parts) == 5 and parts[2:4] == ["assignfeedback", "file"] and parts[4] in files, name
+        assert sorted(name.split("_", 4)[1] for name in zf.namelist()) == \
+            sorted(str(p.moodle) for p in PEOPLE for _ in files)
+        for p in PEOPLE:  # and each participant's file is their own paper
+            nb = nbformat.reads(zf.read(feedback_member(p.full, str(p.moodle), course.quiz.notebook)).decode(),
+                                as_version=4)
+            assert nb.metadata["ssr_quiz"]["paper"] == learner_draw(course, f"moodle-{p.moodle}").code, p.full
+            handed_out[p] = nb
+    assert len({nb.metadata["ssr_quiz"]["paper"] for nb in handed_out.values()}) == len(PEOPLE)
+
+    def answered(p, right, open_answer=""):  # what the participant hands in: the paper Moodle gave them
+        return quiz_bytes(course, f"moodle-{p.moodle}", right, open_answer, nbformat.from_dict(handed_out[p]))
+
+    total = len(course.quiz.slots)
     members = [
-        (moodle_member(AMINA, course.quiz.notebook, "folder"), quiz_bytes(course, total)),  # Moodle 4.1+ folders
+        (moodle_member(AMINA, course.quiz.notebook, "folder"), answered(AMINA, total)),  # Moodle 4.1+ folders
         (moodle_member(AMINA, "course_evaluation.ipynb", "folder"), evaluation_bytes(course)),
-        (moodle_member(BRUNO, course.quiz.notebook, "folder3"), quiz_bytes(course, 10)),  # Moodle 3.1-4.0 folders
-        (moodle_member(ZOE, course.quiz.notebook, "flat"), quiz_bytes(course, 5, "Local ownership first.")),  # flat
+        (moodle_member(BRUNO, course.quiz.notebook, "folder3"), answered(BRUNO, 10)),  # Moodle 3.1-4.0 folders
+        (moodle_member(ZOE, course.quiz.notebook, "flat"), answered(ZOE, 5, "Local ownership first.")),  # flat
         (moodle_member(ZOE, "notes.ipynb", "flat"), b"{}"),
-        ("Eve Intruder_999999_assignsubmission_file/end_of_course_quiz.ipynb", quiz_bytes(course, total)),
+        ("Eve Intruder_999999_assignsubmission_file/end_of_course_quiz.ipynb",
+         quiz_bytes(course, "moodle-999999", total)),
         (moodle_member(BRUNO, "onlinetext.html", "folder").replace("_file", "_onlinetext"), b"<p>hi</p>"),
     ]
     download = tmp_path / "SSR101-End-of-course quiz-42.zip"
@@ -138,13 +164,13 @@ def test_canvas_gradebook_download_with_late_resubmitted_and_anonymous_files(tmp
     out = run("roster", gradebook, "--course-dir", course.root)
     assert "3 added" in out and "test student left out" in out
 
-    total = len(course.quiz.items)
+    total = len(course.quiz.slots)
     members = [
-        (canvas_member(AMINA, 9001, course.quiz.notebook), quiz_bytes(course, 3)),  # first upload
-        (canvas_member(AMINA, 9107, "end_of_course_quiz-1.ipynb"), quiz_bytes(course, total)),  # re-uploaded
+        (canvas_member(AMINA, 9001, course.quiz.notebook), quiz_bytes(course, "canvas-4521", 3)),  # first upload
+        (canvas_member(AMINA, 9107, "end_of_course_quiz-1.ipynb"), quiz_bytes(course, "canvas-4521", total)),  # again
         (canvas_member(AMINA, 9108, "course_evaluation.ipynb"), evaluation_bytes(course)),
-        (canvas_member(BRUNO, 9050, course.quiz.notebook, late=True), quiz_bytes(course, 11)),
-        ("anon_Xk3Qp_9060_end_of_course_quiz.ipynb", quiz_bytes(course, total)),
+        (canvas_member(BRUNO, 9050, course.quiz.notebook, late=True), quiz_bytes(course, "canvas-4522", 11)),
+        ("anon_Xk3Qp_9060_end_of_course_quiz.ipynb", quiz_bytes(course, "canvas-4523", total)),
         (canvas_member(ZOE, 9070, "end_of_course_quiz.ipynb"), b'{"cells": ' * 200_000),  # deeply nested JSON
     ]
     download = tmp_path / "submissions.zip"
@@ -182,16 +208,17 @@ def test_blackboard_download_with_underscores_and_an_impossible_time(tmp_path):
     out = run("roster", grade_center, "--course-dir", course.root)
     assert "4 added" in out and "Blackboard" in out
 
-    total = len(course.quiz.items)
+    total = len(course.quiz.slots)
     quiz = course.quiz.notebook
     members = (
-        blackboard_members("SSR_Final quiz", AMINA, "2024-06-03-14-05-09", quiz, quiz_bytes(course, 2))
-        + blackboard_members("SSR_Final quiz", AMINA, "2024-06-03-16-00-00", quiz, quiz_bytes(course, total))
-        + blackboard_members("SSR_Final quiz", BRUNO, "2024-06-03-14-05-09", quiz, quiz_bytes(course, 7))
-        + blackboard_members("SSR_Final quiz", ZOE, "2024-13-45-99-00-00", quiz, quiz_bytes(course, 4))
+        blackboard_members("SSR_Final quiz", AMINA, "2024-06-03-14-05-09", quiz, quiz_bytes(course, "adiallo", 2))
+        + blackboard_members("SSR_Final quiz", AMINA, "2024-06-03-16-00-00", quiz,
+                             quiz_bytes(course, "adiallo", total))
+        + blackboard_members("SSR_Final quiz", BRUNO, "2024-06-03-14-05-09", quiz, quiz_bytes(course, "b-costa", 7))
+        + blackboard_members("SSR_Final quiz", ZOE, "2024-13-45-99-00-00", quiz, quiz_bytes(course, "zkovac", 4))
         # Zoë names a file like another learner's later attempt: it stays hers, and is not the quiz
         + blackboard_members("SSR_Final quiz", ZOE, "2024-06-03-14-10-00",
-                             f"adiallo_attempt_2099-01-01-00-00-00_{quiz}", quiz_bytes(course, 0))
+                             f"adiallo_attempt_2099-01-01-00-00-00_{quiz}", quiz_bytes(course, "adiallo", 0))
     )
     download = tmp_path / "gradebook_SSR101_SSR_Final quiz_2024-06-03-17-00-00.zip"
     download.write_bytes(zip_of(members))
