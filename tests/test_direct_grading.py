@@ -44,7 +44,7 @@ def graded_cells(course, student) -> list[tuple]:
 def cohort_course(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("direct")
     course = make_course(tmp / "course")
-    c = Cohort(course, tmp / "canary")
+    c = Cohort(course, tmp / "canary", {})  # learner id = the attack's name; each answers their own paper
     (tmp / "canary").mkdir()
     names = []
     for name, (nb, _) in attacks(c).items():
@@ -54,7 +54,7 @@ def cohort_course(tmp_path_factory):
             names.append(name)
         except AssertionError:  # refused at intake (damaged): not graded either way
             pass
-    open_answer = c.notebook(15)
+    open_answer = c.notebook("writes-open", 15)
     for cell in open_answer.cells:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == course.quiz.open_question.id:
             cell.source = "Ownership by the national authorities comes first."
