@@ -172,3 +172,19 @@ def test_trainer_guide_holds_the_current_alignment_table():
         assert cells[2] != "—" and not cells[3].startswith("0:") and int(cells[4]) >= 3, row
         assert int(cells[5].split()[0]) >= 2, row
         assert cells[1], row  # its key verb is named
+
+
+def test_a_lost_course_secret_stops_the_course_with_a_clear_message(tmp_path):
+    """Without the secret no paper can be rebuilt: refuse, never draw new papers silently."""
+    from ssr_widgets.model import ContentError
+
+    course = make_course(tmp_path / "course")
+    code = paper(course, "amina").metadata["ssr_quiz"]["paper"]
+    secret = (course.root / "course_secret.key").read_bytes()
+    (course.root / "course_secret.key").unlink()
+    with pytest.raises(ContentError, match=r"course_secret\.key is missing.*restore it from your backup"):
+        open_course(course.root)
+    with pytest.raises(FileNotFoundError, match=r"course_secret\.key is missing"):
+        paper(course, "amina")  # a course already open does not make a new secret either
+    (course.root / "course_secret.key").write_bytes(secret)
+    assert paper(open_course(course.root), "amina").metadata["ssr_quiz"]["paper"] == code

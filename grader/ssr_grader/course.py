@@ -67,9 +67,22 @@ def _check_config(root: Path) -> None:
                            "grading now keeps only the answers): copy grader/nbgrader_config.py of this version over it")
 
 
+def _check_secret(root: Path) -> None:
+    """Refuse a built course whose secret is gone: no learner's paper could be rebuilt, so none graded right."""
+    from ssr_widgets.model import ContentError
+
+    from .quiz.variants import SECRET_FILE
+
+    if (root / "source").is_dir() and not (root / SECRET_FILE).exists():
+        raise ContentError(f"{root / SECRET_FILE} is missing, but this course's quiz was built with it: restore it "
+                           "from your backup. Without it, learners' papers cannot be rebuilt, so they cannot be "
+                           "collected or graded. (For a new cohort, start a new folder: ssr-trainer init-course.)")
+
+
 def open_course(root: Path | None = None, exchange: Path | None = None) -> Course:
     """Open the course directory (default: ``$SSR_COURSE_DIR`` or the checkout's ``grader/``)."""
     root = Path(root or os.environ.get("SSR_COURSE_DIR") or GRADER_DIR).resolve()
     _check_config(root)
+    _check_secret(root)
     bank = load_bank(root / BANK_FILE)
     return Course(root=root, bank=bank, quiz=load_quiz(root / QUIZ_FILE, bank), exchange=exchange)

@@ -130,7 +130,8 @@ def _autograde_empty_paper(course: Course) -> dict:
     with tempfile.TemporaryDirectory(prefix="ssr-template-") as tmp:
         root = Path(tmp) / "course"
         root.mkdir()
-        for name in ("nbgrader_config.py", "item_bank.yml", "quiz.yml", course.quiz.open_question.rubric):
+        for name in ("nbgrader_config.py", "item_bank.yml", "quiz.yml", course.quiz.open_question.rubric,
+                     "course_secret.key"):
             if (course.root / name).exists():
                 shutil.copy(course.root / name, root / name)
         shutil.copytree(course.root / "source", root / "source")

@@ -22,7 +22,7 @@ import nbformat
 
 from ..course import Course
 from .source import SLOT_KEY
-from .variants import LearnerPaper, course_secret, draw_paper
+from .variants import SECRET_FILE, LearnerPaper, course_secret, draw_paper
 
 __all__ = ["PAPERS_DIR", "learner_draw", "learner_notebook", "paper_folder", "write_papers"]
 
@@ -33,7 +33,12 @@ SAMPLE_LEARNER = "sample-learner"
 
 def learner_draw(course: Course, student: str) -> LearnerPaper:
     """Which item fills each slot of ``student``'s paper, and in which order its options come."""
-    return draw_paper(course.bank, course.quiz, course_secret(course.root), student)
+    try:
+        secret = course_secret(course.root, create=False)  # made by build-quiz; never silently replaced
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{course.root / SECRET_FILE} is missing: build the quiz first (ssr-trainer "
+                                "build-quiz), or restore the file from your backup if the quiz was released") from None
+    return draw_paper(course.bank, course.quiz, secret, student)
 
 
 @functools.lru_cache(maxsize=4)

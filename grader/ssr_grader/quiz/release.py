@@ -17,6 +17,7 @@ from ..course import Course
 from .evaluation import write_evaluation
 from .private import public_items
 from .source import write_source
+from .variants import course_secret, paper_code
 
 __all__ = ["build_quiz"]
 
@@ -71,11 +72,12 @@ def build_quiz(course: Course, learner_copy: Path | None = None, *, sample_bank:
     if learner_copy is not None and course.bank.kind != "sample":
         raise BuildError("a learner copy is public: make it from the sample bank only. Learners of a certification "
                          "quiz get their own papers (ssr-trainer release).")
+    secret_id = paper_code(course_secret(course.root), "\x00course")  # made on the first build
     source = course.root / "source" / course.quiz.assignment / course.quiz.notebook
     submitted = _submissions(course)
     if submitted and source.exists() and not replace_graded_quiz:
         with tempfile.TemporaryDirectory() as tmp:
-            candidate = write_source(Path(tmp), course.bank, course.quiz, rubric_dir=course.root)
+            candidate = write_source(Path(tmp), course.bank, course.quiz, rubric_dir=course.root, secret_id=secret_id)
             if _questions(candidate) != _questions(source):
                 raise BuildError(
                     f"the quiz has changed, but {len(submitted)} learners have already submitted the current one "
@@ -83,7 +85,7 @@ def build_quiz(course: Course, learner_copy: Path | None = None, *, sample_bank:
                     "answers against the new questions. Finish this cohort first (grade, export, report), then "
                     "start the next cohort in a fresh course folder, or rebuild with --replace-graded-quiz."
                 )
-    write_source(course.root, course.bank, course.quiz)
+    write_source(course.root, course.bank, course.quiz, secret_id=secret_id)
     result = course.api().generate_assignment(course.quiz.assignment, force=True, create=True)
     if not result["success"]:
         raise BuildError(f"nbgrader generate_assignment failed:\n{result.get('log', '')[-4000:]}")

@@ -60,7 +60,9 @@ def _slot_cells(slot: str, number: int, points: int) -> list:
     ]
 
 
-def build_source_notebook(bank: ItemBank, quiz: QuizSettings) -> nbformat.NotebookNode:
+def build_source_notebook(bank: ItemBank, quiz: QuizSettings, secret_id: str = "") -> nbformat.NotebookNode:
+    """The source quiz; ``secret_id`` names the course secret the papers are drawn with (a changed secret is a
+    changed quiz: every paper changes)."""
     cells = [
         new_markdown_cell(
             f"# {quiz.title}\n\n"
@@ -108,7 +110,7 @@ def build_source_notebook(bank: ItemBank, quiz: QuizSettings) -> nbformat.Notebo
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
         # which bank the papers draw from: a changed bank is a changed quiz (see build_quiz)
-        SLOT_KEY: {"bank": bank_fingerprint(bank)},
+        SLOT_KEY: {"bank": bank_fingerprint(bank), "secret": secret_id},
     })
 
 
@@ -119,12 +121,13 @@ def bank_fingerprint(bank: ItemBank) -> str:
     return hashlib.sha256(bank.model_dump_json().encode("utf-8")).hexdigest()[:16]
 
 
-def write_source(grader_dir: Path, bank: ItemBank, quiz: QuizSettings, rubric_dir: Path | None = None) -> Path:
+def write_source(grader_dir: Path, bank: ItemBank, quiz: QuizSettings, rubric_dir: Path | None = None,
+                 secret_id: str = "") -> Path:
     """Write ``source/<assignment>/<assignment>.ipynb`` in the course directory; returns its path."""
     rubric_dir = rubric_dir or grader_dir
     if not (rubric_dir / quiz.open_question.rubric).exists():
         raise FileNotFoundError(f"the rubric {quiz.open_question.rubric} is missing from {rubric_dir}")
-    nb = build_source_notebook(bank, quiz)
+    nb = build_source_notebook(bank, quiz, secret_id)
     nbformat.validate(nb)
     out = grader_dir / "source" / quiz.assignment / quiz.notebook
     out.parent.mkdir(parents=True, exist_ok=True)
