@@ -3,10 +3,11 @@
     .venv/bin/python benchmarks/cohort_benchmark.py                      # 100, 1,000 and 10,000 learners
     .venv/bin/python benchmarks/cohort_benchmark.py --sizes 100 --sample 100
 
-For each cohort size, one run builds the real quiz in a temporary course folder, hands the
-simulated cohort in through the intake (as ``ssr-trainer collect`` does: about 70 % right
-answers, varied per learner, every 50th learner hostile with an added code cell, every 50th a
-damaged upload that the intake refuses), and grades it with :func:`grade_cohort` (no kernel) in a
+For each cohort size, one run builds the quiz (from the sample bank) in a temporary course
+folder, hands the simulated cohort in through the intake (as ``ssr-trainer collect`` does: each
+learner fills their own paper, about 70 % right against their own keys, varied per learner,
+every 50th learner hostile with an added code cell, every 50th a damaged upload that the intake
+refuses), and grades it with :func:`grade_cohort` (no kernel) in a
 child process whose peak memory is measured. Then it copies that course folder and grades a
 sample of the same learners there with plain ``nbgrader autograde`` (one command, a kernel per
 learner, the gradebook already holding the whole cohort), and compares every sampled learner's
@@ -41,17 +42,17 @@ from tests.quiz_helpers import fill, make_course  # noqa: E402
 def simulate(course, n: int) -> tuple[list[str], float]:
     """Hand n learners' quizzes in through the intake; returns the learner ids and the intake's seconds."""
     from ssr_grader.intake.submission import Incoming, accept
+    from ssr_grader.quiz.papers import learner_draw, learner_notebook
 
-    released = nbformat.read(course.released_notebook, as_version=4)
     names, intake = [], 0.0
     for k in range(n):
         name = f"learner{k:05d}"
+        draw = learner_draw(course, name)  # each learner fills their own paper, against their own keys
         answers = {}
-        for j, item_id in enumerate(course.quiz.items):
-            item = course.bank.item(item_id)
-            right = (k * 7 + j * 3) % 10 < 7  # about 70 % right, varied per learner and item
-            answers[item_id] = item.key if right else next(o.id for o in item.options if not o.correct)
-        nb = fill(nbformat.from_dict(released), answers)
+        for j, slot in enumerate(draw.slots):
+            right = (k * 7 + j * 3) % 10 < 7  # about 70 % right, varied per learner and question
+            answers[slot.slot] = slot.key if right else next(x for x in slot.letters if x not in slot.key)
+        nb = fill(learner_notebook(course, name, draw), answers)
         if k % 50 == 17:
             nb.cells.insert(3, nbformat.v4.new_code_cell("import os\nprint(os.listdir('/'))"))
         data = b'{"cells": [' if k % 50 == 33 else nbformat.writes(nb).encode()

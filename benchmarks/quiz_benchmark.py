@@ -7,7 +7,8 @@
    p95 over N clicks. Target (issue #4): < 300 ms.
 2. Autograde per submission: ``ssr_grader.grading.autograde.autograde_all`` (nbgrader's API, plus our
    sanitising) against plain ``nbgrader autograde <quiz>`` (the command line) on identical copies
-   of the same submissions; and whether every score is the same.
+   of the same submissions (each learner's own paper, in two copies of one course folder, so with
+   the same course secret); and whether every score is the same.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from ssr_grader.course import open_course  # noqa: E402
 from ssr_grader.grading.autograde import autograde_all, scores  # noqa: E402
-from tests.quiz_helpers import fill, known_mix, make_course, submit_files  # noqa: E402
+from ssr_grader.quiz.papers import learner_draw  # noqa: E402
+from tests.quiz_helpers import fill, known_mix, make_course, paper, submit_files  # noqa: E402
 
 _CLICK_JS = """([box, letter]) => new Promise((resolve, reject) => {
   const root = box.parentElement;
@@ -55,9 +58,9 @@ def bench_clicks(course, clicks: int, work: Path) -> None:
     ws = work / "learner"
     ws.mkdir()
     quiz = ws / course.quiz.notebook
-    shutil.copy(course.released_notebook, quiz)
-    single = next(i for i in course.quiz.items if not course.bank.item(i).multiple)
-    n = course.quiz.items.index(single) + 1
+    nbformat.write(paper(course, "learner-clicks"), quiz)  # the learner's own paper
+    slot = next(s for s in learner_draw(course, "learner-clicks").slots if not s.item.multiple)
+    single, n = slot.slot, slot.number
     with jupyterlab(ws, work) as lab, chromium_page() as page:
         open_notebook(page, lab, course.quiz.notebook)
         try:
@@ -79,14 +82,15 @@ def bench_clicks(course, clicks: int, work: Path) -> None:
 
 
 def bench_autograde(course_a, course_b, n: int) -> None:
-    answers, _ = known_mix(course_a)
-    released = nbformat.read(course_a.released_notebook, as_version=4)
-    items = list(course_a.quiz.items)
+    """``course_b`` is a copy of ``course_a`` (the same course secret, so the same learners' papers)."""
+    items = course_a.quiz.slots
     for k in range(n):
+        name = f"learner{k:03d}"
+        answers, _ = known_mix(course_a, name)  # each learner fills their own paper
         mine = {i: a for j, (i, a) in enumerate(answers.items()) if (j + k) % 4}  # varied scores
-        nb = fill(nbformat.from_dict(released), mine)
-        submit_files(course_a, f"learner{k:03d}", nb)
-        submit_files(course_b, f"learner{k:03d}", nb)
+        nb = fill(paper(course_a, name), mine)
+        submit_files(course_a, name, nb)
+        submit_files(course_b, name, nb)
     t0 = time.perf_counter()
     outcomes = autograde_all(course_a)
     ours = time.perf_counter() - t0
@@ -111,7 +115,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         a = make_course(work / "course-a")
-        b = make_course(work / "course-b")
+        learner_draw(a, "learner-clicks")  # makes the course secret, which the copy shares
+        shutil.copytree(a.root, work / "course-b")
+        b = open_course(work / "course-b")
         if not args.no_browser:
             bench_clicks(a, args.clicks, work)
         bench_autograde(a, b, args.submissions)

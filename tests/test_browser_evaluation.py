@@ -14,7 +14,7 @@ from ssr_widgets.evaluation import EVALUATION_NOTEBOOK, load_evaluation, read_an
 
 from .lab_harness import chromium_page, jupyterlab, open_notebook, require_chromium, run_all
 from .lms_fixtures import Person, collect_from_moodle
-from .quiz_helpers import fill, make_course
+from .quiz_helpers import fill, keys, make_course, paper
 
 pytestmark = pytest.mark.browser
 
@@ -97,8 +97,7 @@ def test_evaluation_clicked_in_jupyterlab_reaches_the_cohort_report(tmp_path):
     assert answers["eval_improve"] == COMMENT
 
     # Submitted the LMS way with the quiz; collected, graded, reported.
-    quiz = fill(nbformat.read(course.released_notebook, as_version=4),
-                {i: course.bank.item(i).key for i in course.quiz.items})
+    quiz = fill(paper(course, "moodle-601"), keys(course, "moodle-601"))  # her own paper, all right
     amina = Person("Amina", "Diallo", "amina@example.org", 601, 0, "amina")
     report = collect_from_moodle(course, tmp_path / "moodle", {amina: [
         (course.quiz.notebook, nbformat.writes(quiz).encode()), (EVALUATION_NOTEBOOK, notebook.read_bytes())]})

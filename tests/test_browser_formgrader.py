@@ -20,7 +20,7 @@ from ssr_grader.grading.batch import grade_cohort
 
 from .lab_harness import chromium_page, jupyterlab, require_chromium
 from .lms_fixtures import Person, collect_from_moodle
-from .quiz_helpers import fill, known_mix, make_course
+from .quiz_helpers import fill, known_mix, make_course, paper
 
 pytestmark = pytest.mark.browser
 
@@ -62,12 +62,13 @@ def test_formgrader_shows_learner_html_as_text(tmp_path):
     from nbgrader.api import Gradebook
 
     course = make_course(tmp_path / "course")
-    answers, _ = known_mix(course)
-    nb = fill(nbformat.read(course.released_notebook, as_version=4), answers)
+    answers, _ = known_mix(course, "moodle-777")
+    nb = fill(paper(course, "moodle-777"), answers)  # Mallory's own paper
     for cell in nb.cells:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == course.quiz.open_question.id:
             cell.source = ATTACK
-    nb.cells.insert(4, nbformat.v4.new_markdown_cell('<script>window.__pwned = 5</script><b id="added">added</b>'))
+    added = '<script>window.__pwned = 5</script><b id="added">added by Mallory</b>'
+    nb.cells.insert(4, nbformat.v4.new_markdown_cell(added))
     mallory = Person("Mallory", "Evil", "m@example.org", 777, 0, "mallory")
     report = collect_from_moodle(course, tmp_path / "moodle", {mallory: [(course.quiz.notebook,
                                                                           nbformat.writes(nb).encode())]})
@@ -104,7 +105,7 @@ def test_formgrader_shows_learner_html_as_text(tmp_path):
         answer = page.locator("pre", has_text="Local ownership matters.")
         assert answer.locator(".MathJax_CHTML, .mjx-chtml, [style*=color]").count() == 0
         assert "$\\href{https://evil.example/login}" in text
-        assert "added" not in text.split("Local ownership")[0]  # the added Markdown cell never reached grading
+        assert "added by Mallory" not in text  # the added Markdown cell never reached grading
 
         # Hand-marking works in formgrader on a submission graded without a kernel
         page.wait_for_function("() => formgrader.grades && formgrader.grades.loaded")

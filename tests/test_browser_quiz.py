@@ -1,19 +1,22 @@
-"""The graded quiz as a learner takes it: JupyterLab in headless Chromium, answers by clicking, graded by nbgrader."""
+"""The graded quiz as learners take it: each their own paper in JupyterLab in headless Chromium, answers by
+clicking (and by keyboard), graded by nbgrader against each learner's own keys, explained in their own feedback."""
 
 from __future__ import annotations
 
-import os
-import shutil
+import html
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from ssr_grader.grading.autograde import autograde_all
+from ssr_grader.grading.batch import grade_cohort
+from ssr_grader.quiz.papers import learner_draw
 
-from .lab_harness import CHROMIUM, chromium_page, jupyterlab, open_notebook, restart_kernel, run_all
+from .lab_harness import _menu, chromium_page, jupyterlab, open_notebook, require_chromium, restart_kernel, run_all
 from .lms_fixtures import Person, collect_from_moodle
-from .quiz_helpers import answer_cells, fill, known_mix, make_course
+from .quiz_helpers import answer_cells, fill, known_mix, make_course, paper, submit_files
 
 AMINA = Person("Amina", "Diallo", "amina@example.org", 501, 0, "amina")
 TYPIST = Person("Tariq", "Typist", "tariq@example.org", 502, 0, "tariq")
@@ -21,57 +24,174 @@ TYPIST = Person("Tariq", "Typist", "tariq@example.org", 502, 0, "tariq")
 pytestmark = pytest.mark.browser
 
 
-def answer_by_clicking(page, course, answers):
-    for n, item_id in enumerate(course.quiz.items, 1):
-        item = course.bank.item(item_id)
-        box = page.locator("fieldset.ssr-quiz-answer", has=page.locator("legend", has_text=f"Question {n}:"))
+def question_box(page, number: int):
+    """The click-to-answer control of question ``number`` (its legend: "Question 7: choose one answer")."""
+    return page.locator("fieldset.ssr-quiz-answer", has=page.locator("legend", has_text=f"Question {number}:"))
+
+
+def wait_saved(box, letters: str) -> None:
+    """The control reports when the notebook file has been saved with this answer."""
+    box.locator("xpath=..").and_(box.page.locator(f'[data-saved="{letters}"]')).wait_for()
+
+
+def answer_by_clicking(page, draw, answers: dict[str, str]) -> None:
+    """Click ``answers`` (``{slot: letters}``) on the learner's own paper: options labelled in their own order."""
+    for slot_id, letters in answers.items():
+        slot = draw.slot(slot_id)
+        box = question_box(page, slot.number)
         box.scroll_into_view_if_needed()
-        for o in item.options:
-            control = box.get_by_label(f"{o.id}. {o.text}", exact=True)
-            if item.multiple:
-                control.set_checked(o.id in answers[item_id])
-            elif o.id == answers[item_id]:
+        for letter, option in slot.options():
+            control = box.get_by_label(f"{letter}. {option.text}", exact=True)
+            if slot.item.multiple:
+                control.set_checked(letter in letters)
+            elif letter == letters:
                 control.check()
-        # the control reports when the notebook file has been saved with this answer
-        box.locator("xpath=..").and_(page.locator(f'[data-saved="{answers[item_id]}"]')).wait_for()
+        wait_saved(box, letters)
+
+
+def answer_by_keyboard(page, slot, letter: str) -> None:
+    """A one-answer question answered with the keyboard only: Space on the first option, arrows to ``letter``."""
+    assert not slot.item.multiple
+    box = question_box(page, slot.number)
+    box.scroll_into_view_if_needed()
+    box.locator("input").first.focus()
+    page.keyboard.press("Space")
+    wait_saved(box, "A")
+    for k in range(1, slot.letters.index(letter) + 1):
+        page.keyboard.press("ArrowDown")
+        wait_saved(box, slot.letters[k])
+
+
+def recorded(path: Path) -> dict[str, str]:
+    """``{slot: answer cell source}`` of a notebook file as it is on disk."""
+    return {k.removeprefix("answer_"): c.source for k, c in answer_cells(nbformat.read(path, 4)).items()}
 
 
 def test_quiz_answered_by_clicking_is_graded_exactly(tmp_path):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing in CI")
-        pytest.skip("Debian chromium is not installed")
+    require_chromium()
     course = make_course(tmp_path / "course")
-    answers, expected = known_mix(course)
+    learner, typist = f"moodle-{AMINA.moodle}", f"moodle-{TYPIST.moodle}"
+    draw = learner_draw(course, learner)
+    answers, expected = known_mix(course, learner)
     workspace = tmp_path / "learner"
     workspace.mkdir()
     quiz = workspace / course.quiz.notebook
-    shutil.copy(course.released_notebook, quiz)
+    nbformat.write(paper(course, learner), quiz)
 
     with jupyterlab(workspace, tmp_path) as lab, chromium_page() as page:
         open_notebook(page, lab, course.quiz.notebook)
         run_all(page)
-        answer_by_clicking(page, course, answers)
-        recorded = {k.removeprefix("answer_"): c.source for k, c in answer_cells(nbformat.read(quiz, 4)).items()}
-        assert recorded == {i: f'answer_{i} = "{a}"' for i, a in answers.items()}
+        answer_by_clicking(page, draw, answers)
+        assert recorded(quiz) == {s: f'answer_{s} = "{a}"' for s, a in answers.items()}
 
         # The answers survive a kernel restart and re-opening: the controls show what the file holds.
         restart_kernel(page)
         open_notebook(page, lab, course.quiz.notebook)
         run_all(page)
-        for n, item_id in enumerate(course.quiz.items, 1):
-            box = page.locator("fieldset.ssr-quiz-answer", has=page.locator("legend", has_text=f"Question {n}:"))
+        for slot in draw.slots:
+            box = question_box(page, slot.number)
             checked = box.locator("input:checked")
-            assert sorted(checked.evaluate_all("els => els.map(e => e.value)")) == sorted(answers[item_id])
-            assert f"Recorded answer: {', '.join(answers[item_id])}." in box.inner_text()
+            assert sorted(checked.evaluate_all("els => els.map(e => e.value)")) == sorted(answers[slot.slot])
+            assert f"Recorded answer: {', '.join(answers[slot.slot])}." in box.inner_text()
+    # saving in JupyterLab kept the learner's paper code, which the intake compares with their own
+    assert nbformat.read(quiz, 4).metadata["ssr_quiz"]["paper"] == draw.code
 
     # Submit the LMS way: the learner uploads the saved file to Moodle; the trainer collects the download.
-    typed = fill(nbformat.read(quiz, 4), answers, typed=True)
+    # The typist types (rather than clicks) answers of the same known score into his own paper.
+    typed_answers, typed_expected = known_mix(course, typist)
+    typed = fill(paper(course, typist), typed_answers, typed=True)
     report = collect_from_moodle(course, tmp_path / "moodle", {
         AMINA: [(course.quiz.notebook, quiz.read_bytes())],
         TYPIST: [(course.quiz.notebook, nbformat.writes(typed).encode())],
     })
     assert len(report.accepted) == 2 and not report.problems
     outcomes = {o.student: o for o in autograde_all(course)}
-    assert outcomes[f"moodle-{AMINA.moodle}"].score == expected
-    assert outcomes[f"moodle-{TYPIST.moodle}"].score == expected  # typing the same answers gives the same score
+    assert outcomes[learner].score == expected
+    assert typed_expected == expected
+    assert outcomes[typist].score == typed_expected  # typing answers gives the same score as clicking them
+
+
+def _page_text(raw: str) -> str:
+    """The words of an HTML page: tags dropped, entities decoded, white space collapsed."""
+    no_code = re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S | re.I)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", no_code)).split())
+
+
+def test_two_learners_answer_their_own_papers_and_are_graded_against_their_own_keys(tmp_path):
+    require_chromium()
+    course = make_course(tmp_path / "course")
+    people = ("amina", "bo")
+    draws = {s: learner_draw(course, s) for s in people}
+    a, b = draws["amina"], draws["bo"]
+    assert a.code != b.code
+    assert [(s.item.id, s.order) for s in a.slots] != [(s.item.id, s.order) for s in b.slots]
+    # A slot where their items differ, and neither item is anywhere on the other's paper.
+    items = {s: {d.item.id for d in draws[s].slots} for s in people}
+    differ = next((s.slot for s in a.slots if s.item.id not in items["bo"] and b.slot(s.slot).item.id
+                   not in items["amina"]), None)
+    assert differ is not None, "the two papers share every item: draw from a larger sample bank"
+
+    plan: dict[str, dict] = {}
+    for n, student in enumerate(people):
+        draw = draws[student]
+        others = [s for s in draw.slots if s.slot != differ]
+        second = next((s for s in others if s.item.multiple), others[0])  # a multiple-answer one if there is one
+        right = n == 0  # amina answers her keyboard question right, bo his wrong
+        by_key = next(s for s in others if s is not second and not s.item.multiple and not (right and s.key == "A"))
+        key_letter = by_key.key if right else next(x for x in reversed(by_key.letters) if x not in by_key.key)
+        clicks = {differ: draw.slot(differ).key if right else next(x for x in draw.slot(differ).letters
+                                                                    if x not in draw.slot(differ).key),
+                  second.slot: second.key}
+        points = sum(course.quiz.points_per_item for slot, given in {**clicks, by_key.slot: key_letter}.items()
+                     if given == draw.keys[slot])
+        plan[student] = {"clicks": clicks, "keyboard": (by_key, key_letter), "points": points}
+    assert plan["amina"]["points"] == 3 and plan["bo"]["points"] == 1
+
+    files = {}
+    for student in people:
+        workspace = tmp_path / "learners" / student
+        workspace.mkdir(parents=True)
+        files[student] = quiz = workspace / course.quiz.notebook
+        nbformat.write(paper(course, student), quiz)
+        with jupyterlab(workspace, tmp_path / f"lab-{student}") as lab, chromium_page() as page:
+            open_notebook(page, lab, course.quiz.notebook)
+            run_all(page)
+            # the learner sees their own paper: their code, and at the slot their own item's options
+            assert f"Your paper: {draws[student].code}" in page.inner_text(".jp-Notebook")
+            mine = draws[student].slot(differ)
+            box = question_box(page, mine.number)
+            assert [x.strip() for x in box.locator("label").all_inner_texts()] == [
+                f"{letter}. {o.text}" for letter, o in mine.options()]
+            answer_by_clicking(page, draws[student], plan[student]["clicks"])
+            answer_by_keyboard(page, *plan[student]["keyboard"])
+            _menu(page, "File", "docmanager:save")
+            page.wait_for_selector(".jp-mod-current.jp-mod-dirty", state="detached")
+        by_key, key_letter = plan[student]["keyboard"]
+        given = {**plan[student]["clicks"], by_key.slot: key_letter}
+        blank = {k.removeprefix("answer_"): c.source for k, c in answer_cells(paper(course, student)).items()}
+        assert recorded(quiz) == {**blank, **{slot: f'answer_{slot} = "{x}"' for slot, x in given.items()}}
+        submit_files(course, student, quiz.read_bytes())
+
+    api = course.api()
+    for how in ({}, {"reference": True, "force": True}):  # without a kernel, then the plain nbgrader way
+        outcomes = {o.student: o for o in grade_cohort(course, workers=1, progress=False, **how)}
+        for student in people:
+            assert outcomes[student].graded, (how, outcomes[student])
+            assert outcomes[student].score == plan[student]["points"], (how, student)
+        for student in people:
+            assert api.generate_feedback(course.quiz.assignment, student, force=True)["success"], how
+        for student in people:
+            other = "bo" if student == "amina" else "amina"
+            raw = (course.root / "feedback" / student / course.quiz.assignment /
+                   course.quiz.notebook.replace(".ipynb", ".html")).read_text(encoding="utf-8")
+            text = _page_text(raw)
+            mine, theirs = draws[student].slot(differ), draws[other].slot(differ)
+            assert mine.item.stem in text, (how, student)
+            assert theirs.item.stem not in text, (how, student)
+            assert draws[other].code not in text, (how, student)
+            assert "_ssr_key" not in raw.lower() and "answer key, added at grading" not in raw, (how, student)
+            # their own answer explained in their own letters
+            given = plan[student]["clicks"][differ]
+            verdict = "✔ Right." if given == mine.key else "✘ Not right."
+            assert (f"Your answer: {', '.join(given)}. {verdict} The right answer: {', '.join(mine.key)}."
+                    in text), (how, student)
