@@ -111,8 +111,12 @@ def test_practice_quiz_follows_the_same_rules():
 
 
 def test_practice_and_certification_banks_share_no_question(sample):
-    """A practice question (public, answers shown) must not be a certification item: same question, same answer."""
-    section = load_section(ROOT / "ssr_widgets" / "content" / "practice_quiz.yml")
+    """A practice question or a section exercise (public, answers shown) must not be a certification item."""
+    from ssr_widgets.loader import content_files
+
+    exercises = [ex for path in content_files() if path.name != "practice_quiz.yml"
+                 for ex in load_section(path).exercises.values() if ex.kind == "choice"]
+    exercises += list(load_section(ROOT / "ssr_widgets" / "content" / "practice_quiz.yml").exercises.values())
 
     def words(text: str) -> set[str]:
         return set(re.findall(r"[a-z]{5,}", text.lower()))
@@ -123,7 +127,7 @@ def test_practice_and_certification_banks_share_no_question(sample):
 
     for item in sample.items:
         key = " ".join(o.text for o in item.options if o.correct)
-        for ex in section.exercises.values():
+        for ex in exercises:
             ex_key = " ".join(o.text for o in ex.options if o.id in ex.correct_ids)
             assert not (overlap(item.stem, ex.prompt) >= 0.6 and overlap(key, ex_key) >= 0.5), (item.id, ex.id)
 
