@@ -18,6 +18,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from .loader import CONTENT_DIR, COUNTRY_FILE, _read_yaml, describe_errors, item_locator
 from .model import ContentError, Identifier, Text, _Frozen, _unique
+from .taxonomy import check_country, load_taxonomy
 
 __all__ = [
     "LEVELS",
@@ -34,24 +35,15 @@ __all__ = [
 ]
 
 # Ids appear in other content files (an exercise may name an actor): the same plain ids as exercises.
+# The levels and roles are the course's one taxonomy (content/taxonomy.yml), read once here.
 
-Level = Literal["local", "national", "regional", "international"]
-Role = Literal["provision", "management-oversight", "justice", "civil-society-informal", "international-support"]
+_TAXONOMY = load_taxonomy()
+#: Plain-English labels for the briefing, in the order the briefing lists them (from taxonomy.yml).
+LEVELS: dict[str, str] = _TAXONOMY.level_labels
+ROLES: dict[str, str] = _TAXONOMY.role_labels
 
-#: Plain-English labels for the briefing, in the order the briefing lists them.
-LEVELS: dict[str, str] = {
-    "local": "Local",
-    "national": "National",
-    "regional": "Regional",
-    "international": "International",
-}
-ROLES: dict[str, str] = {
-    "provision": "Provides security",
-    "management-oversight": "Manages or oversees security",
-    "justice": "Justice and rule of law",
-    "civil-society-informal": "Civil society, informal or non-State actor",
-    "international-support": "Regional or international support",
-}
+Level = Literal[tuple(LEVELS)]  # type: ignore[valid-type]
+Role = Literal[tuple(ROLES)]  # type: ignore[valid-type]
 
 
 class KeyFact(_Frozen):
@@ -62,10 +54,15 @@ class KeyFact(_Frozen):
 
 
 class Actor(_Frozen):
-    """Someone who matters for security in the country: an institution, a group or a partner."""
+    """Someone who matters for security in the country: an institution, a group or a partner.
+
+    ``kind`` is the kind of actor in ``taxonomy.yml`` (``police``, ``vigilance-group``); ``role`` must be that
+    kind's role, so the briefing, the actor map and the sections never key one actor two ways.
+    """
 
     id: Identifier
     name: Text
+    kind: Identifier
     level: Level
     role: Role
     description: Text
@@ -151,9 +148,13 @@ def _load_cached(path: Path, mtime_ns: int) -> Country:
     if not isinstance(data, dict):
         raise ContentError(f"{path.name}: expected a mapping with 'name', 'actors' and the other country fields")
     try:
-        return Country.model_validate(data)
+        country = Country.model_validate(data)
     except ValidationError as exc:
         raise describe_errors(exc, path.name, _locate(data)) from None
+    problems = check_country(country, _TAXONOMY, path.name)
+    if problems:
+        raise ContentError("\n".join(problems))
+    return country
 
 
 def load_country(file: str | Path = COUNTRY_FILE, content_dir: Path | None = None) -> Country:

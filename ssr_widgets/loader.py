@@ -26,6 +26,8 @@ COURSE_FILE = "course.yml"
 COUNTRY_FILE = "country.yml"
 #: The course evaluation form (see ``evaluation.py``): content, but not a section file.
 EVALUATION_FILE = "evaluation.yml"
+#: The one taxonomy of actor levels and roles (see ``taxonomy.py``): content, but not a section file.
+TAXONOMY_FILE = "taxonomy.yml"
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
     _Loader: Any = yaml.CSafeLoader
@@ -176,6 +178,8 @@ def load_course(content_dir: Path | None = None) -> Course:
 
 
 def content_files(content_dir: Path | None = None) -> list[Path]:
-    """Every section content file (all YAML files except the course order, the scenario country and the evaluation)."""
+    """Every section content file (all YAML files except the course order, the scenario country, the evaluation and
+    the taxonomy)."""
     folder = content_dir or CONTENT_DIR
-    return sorted(p for p in folder.glob("*.y*ml") if p.name not in (COURSE_FILE, COUNTRY_FILE, EVALUATION_FILE))
+    not_sections = (COURSE_FILE, COUNTRY_FILE, EVALUATION_FILE, TAXONOMY_FILE)
+    return sorted(p for p in folder.glob("*.y*ml") if p.name not in not_sections)

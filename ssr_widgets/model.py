@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .sources import secondary_host
+
 __all__ = [
     "EXERCISE_KINDS",
     "Actor",
@@ -52,10 +54,23 @@ class _Frozen(BaseModel):
 
 
 class Source(_Frozen):
-    """Where a fact comes from. Every exercise cites at least one."""
+    """Where a fact comes from. Every exercise cites at least one.
+
+    The URL may not be on an encyclopedia, an aggregator or a document-sharing site (see ``sources.py``): cite the
+    primary document, by its title and symbol if no publisher's page is at hand.
+    """
 
     title: Text
     url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _primary_host(cls, url: str | None) -> str | None:
+        what = secondary_host(url) if url else None
+        if what:
+            raise ValueError(f"{url} is on {what}, not a primary source; cite the primary document instead "
+                             "(its publisher's page, or its title and symbol without a URL)")
+        return url
 
 
 class Option(_Frozen):
@@ -114,12 +129,17 @@ class Category(_Frozen):
 
 
 class ClassifyItem(_Frozen):
-    """Something to sort, the box it belongs in, and why."""
+    """Something to sort, the box it belongs in, and why.
+
+    In an exercise that sorts actors into the course's roles (``taxonomy: roles``), ``actor`` names the kind of
+    actor in ``taxonomy.yml`` (``police``, ``ombudsperson``), so a check can see that its box is that kind's role.
+    """
 
     id: Identifier
     text: Text
     category: Identifier
     why: Text
+    actor: Identifier | None = None
 
 
 class ClassifyExercise(_ExerciseBase):
@@ -128,6 +148,8 @@ class ClassifyExercise(_ExerciseBase):
     kind: Literal["classify"]
     categories: Annotated[tuple[Category, ...], Field(min_length=2, max_length=8)]
     items: Annotated[tuple[ClassifyItem, ...], Field(min_length=2, max_length=20)]
+    #: ``roles``: the boxes are the course's actor roles (``taxonomy.yml``) and every item names its ``actor``.
+    taxonomy: Literal["roles"] | None = None
 
     @model_validator(mode="after")
     def _check_references(self) -> ClassifyExercise:
@@ -136,6 +158,12 @@ class ClassifyExercise(_ExerciseBase):
         _unique([i.id for i in self.items], "items")
         for n, item in enumerate(self.items):
             _one_of(item.category, cat_ids, f"items[{n}] ('{item.id}') has category", "categories")
+            if self.taxonomy and not item.actor:
+                raise ValueError(f"items[{n}] ('{item.id}') names no 'actor', but 'taxonomy: roles' sorts actors "
+                                 "into the course's roles: say which kind of actor it is (see taxonomy.yml)")
+            if item.actor and not self.taxonomy:
+                raise ValueError(f"items[{n}] ('{item.id}') names an 'actor', but the exercise does not say "
+                                 "'taxonomy: roles'")
         return self
 
     def category(self, category_id: str) -> Category:

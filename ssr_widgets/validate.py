@@ -1,8 +1,9 @@
 """Validate every course content file at once: ``python -m ssr_widgets.validate``.
 
 Reports all problems in all files (not just the first), each naming file, exercise and field,
-checks that each section in ``course.yml`` points to a content file that exists, and validates
-the scenario country (``country.yml``) that the scenario exercises rely on.
+checks that each section in ``course.yml`` points to a content file that exists, validates
+the scenario country (``country.yml``) that the scenario exercises rely on, and checks that every
+section, the country and the practice quiz key actors as the one taxonomy (``taxonomy.yml``) does.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .loader import CONTENT_DIR, COUNTRY_FILE, EVALUATION_FILE, content_files, load_course, load_section
+from .loader import CONTENT_DIR, COUNTRY_FILE, EVALUATION_FILE, TAXONOMY_FILE, content_files, load_course, load_section
 from .model import ContentError
 
 __all__ = ["validate_all"]
@@ -61,6 +62,10 @@ def validate_all(content_dir: Path | None = None) -> list[str]:
             load_country(COUNTRY_FILE, folder)
         except ContentError as exc:
             problems.append(str(exc))
+    if (folder / TAXONOMY_FILE).exists():
+        from .taxonomy import check_content
+
+        problems.extend(check_content(folder))
     if (folder / EVALUATION_FILE).exists():
         from .evaluation import load_evaluation
 
