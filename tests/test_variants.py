@@ -127,6 +127,8 @@ def test_item_analysis_of_a_simulated_cohort_flags_no_item(tmp_path):
     from ssr_grader.quiz.papers import learner_draw
     from ssr_grader.reports.cohort import write_report
 
+    (tmp_path / "course").mkdir()
+    (tmp_path / "course" / "course_secret.key").write_text("5e" * 32 + "\n")  # the same papers on every run
     course = make_course(tmp_path / "course")
     rng = random.Random(11)  # noqa: S311 - a reproducible simulation
     difficulty = {it.id: rng.uniform(-1.0, 1.0) for it in course.bank.items}
