@@ -176,7 +176,13 @@ class Server:
         import psutil
 
         procs = [psutil.Process(self.proc.pid), *psutil.Process(self.proc.pid).children(recursive=True)]
-        return {c.laddr.ip for p in procs for c in p.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN}
+        found = set()
+        for p in procs:  # a short-lived child may exit between the listing and this look: it listens on nothing
+            try:
+                found |= {c.laddr.ip for c in p.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN}
+            except psutil.NoSuchProcess:
+                continue
+        return found
 
     def page_config(self) -> dict:
         status, html = self.get("lab")
