@@ -7,9 +7,16 @@ cd "$(dirname "$0")"
 
 # Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; it never downloads a browser),
 # and Debian's MathJax 2, which formgrader's pages load from a CDN: the tests serve it locally instead.
+# The cross-browser smoke (tests/test_browser_engines.py) adds Debian's Firefox ESR, WebKitGTK's WebDriver
+# (MiniBrowser, Safari's engine) with an Xvfb display for it, and node for puppeteer-core, which drives Firefox.
 debs=()
 [ -x /usr/bin/chromium ] || debs+=(chromium)
 [ -f /usr/share/javascript/mathjax/MathJax.js ] || debs+=(libjs-mathjax)
+[ -x /usr/bin/firefox-esr ] || debs+=(firefox-esr)
+[ -x /usr/bin/WebKitWebDriver ] || debs+=(webkit2gtk-driver)
+[ -x /usr/bin/Xvfb ] || debs+=(xvfb)
+command -v node >/dev/null || debs+=(nodejs)
+command -v npm >/dev/null || debs+=(npm)
 if [ "${#debs[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
         apt-get update -qq && apt-get install -y -qq "${debs[@]}" >/dev/null
@@ -26,5 +33,13 @@ if [ ! -x .venv/bin/python ]; then
     "$python" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+# puppeteer-core (npm, pinned in tests/browsers/package-lock.json) drives Debian's firefox-esr; it never
+# downloads a browser. Installed again only when the lock file changed.
+browsers=tests/browsers
+if ! cmp -s "$browsers/package-lock.json" "$browsers/node_modules/.installed-package-lock.json"; then
+    npm ci --prefix "$browsers" --ignore-scripts --no-audit --no-fund --loglevel=error
+    cp "$browsers/package-lock.json" "$browsers/node_modules/.installed-package-lock.json"
+fi
 
 exec .venv/bin/python -m pytest "$@"
