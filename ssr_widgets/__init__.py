@@ -75,6 +75,7 @@ _VIEWS = {
     "match": (".matching", "Matching"),
     "actormap": (".actormap", "ActorMap"),
     "scenario": (".scenario", "Scenario"),
+    "write": (".writing", "Writing"),
 }
 
 

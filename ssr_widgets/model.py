@@ -38,6 +38,9 @@ __all__ = [
     "Section",
     "SectionContent",
     "Source",
+    "WriteExercise",
+    "WriteField",
+    "WritePoint",
 ]
 
 #: Identifiers appear in progress files and in ``file.yml#id`` references, so keep them plain.
@@ -392,12 +395,68 @@ def _find_cycle(graph: dict[str, list[str]], start: str) -> list[str]:
     return visit(start)
 
 
-_KINDS = (ChoiceExercise, ClassifyExercise, OrderExercise, MatchExercise, ActorMapExercise, ScenarioExercise)
+class WriteField(_Frozen):
+    """One labelled box the learner writes in: a short label, the question it answers, and a length limit."""
+
+    id: Identifier
+    label: Annotated[str, Field(min_length=1, max_length=60)]
+    hint: Text
+    max_chars: Annotated[int, Field(ge=200, le=10_000)] = 4000
+    rows: Annotated[int, Field(ge=2, le=20)] = 6
+
+
+class WritePoint(_Frozen):
+    """One point of the checklist a learner ticks after writing: what a good answer contains, and why."""
+
+    id: Identifier
+    text: Text
+    why: Text
+
+
+#: A fact of the scenario country (``country.yml``) that a written exercise draws on: ``<list>/<id>``.
+FactRef = Annotated[str, Field(pattern=r"^(actors|problems|budget|entry_points)/[a-z0-9][a-z0-9_-]*$")]
+
+
+class WriteExercise(_ExerciseBase):
+    """The learner writes (a note, a memo, a plan) in labelled boxes, saves it, then compares it with a model answer.
+
+    Free text is never marked right or wrong: after saving, the learner sees a model answer for each box and ticks a
+    checklist of what a good answer contains (self-assessment). The exercise is complete when every box is written.
+    ``facts`` names the facts of the scenario country the task draws on (``problems/ghost-soldiers``); they are shown
+    above the boxes and in the printable file, and ``validate`` checks that they exist in ``country.yml``.
+    """
+
+    kind: Literal["write"]
+    facts: tuple[FactRef, ...] = ()
+    fields: Annotated[tuple[WriteField, ...], Field(min_length=1, max_length=6)]
+    model_answer: dict[Identifier, Text]
+    checklist: Annotated[tuple[WritePoint, ...], Field(min_length=2, max_length=12)]
+
+    @model_validator(mode="after")
+    def _check_parts(self) -> WriteExercise:
+        field_ids = [f.id for f in self.fields]
+        _unique(field_ids, "fields")
+        _unique([p.id for p in self.checklist], "checklist")
+        _unique(list(self.facts), "facts")
+        missing = [f for f in field_ids if f not in self.model_answer]
+        if missing:
+            raise ValueError(f"model_answer has no text for field(s) {', '.join(missing)}: give each field a model answer")
+        for key in self.model_answer:
+            _one_of(key, field_ids, "model_answer has an entry for field", "fields")
+        return self
+
+    def field(self, field_id: str) -> WriteField:
+        return next(f for f in self.fields if f.id == field_id)
+
+
+_KINDS = (ChoiceExercise, ClassifyExercise, OrderExercise, MatchExercise, ActorMapExercise, ScenarioExercise,
+          WriteExercise)
 #: The ``kind:`` names an exercise may have (the loader strips them from error paths).
 EXERCISE_KINDS = tuple(k.model_fields["kind"].annotation.__args__[0] for k in _KINDS)
 
 Exercise = Annotated[
-    ChoiceExercise | ClassifyExercise | OrderExercise | MatchExercise | ActorMapExercise | ScenarioExercise,
+    ChoiceExercise | ClassifyExercise | OrderExercise | MatchExercise | ActorMapExercise | ScenarioExercise
+    | WriteExercise,
     Field(discriminator="kind"),
 ]
 

@@ -2,7 +2,8 @@
 
 Reports all problems in all files (not just the first), each naming file, exercise and field,
 checks that each section in ``course.yml`` points to a content file that exists, validates
-the scenario country (``country.yml``) that the scenario exercises rely on, and checks that every
+the scenario country (``country.yml``) that the scenario exercises rely on, checks that the facts
+the written exercises show are in it, and checks that every
 section, the country and the practice quiz key actors as the one taxonomy (``taxonomy.yml``) does.
 """
 
@@ -59,9 +60,19 @@ def validate_all(content_dir: Path | None = None) -> list[str]:
         from .country import load_country
 
         try:
-            load_country(COUNTRY_FILE, folder)
+            country = load_country(COUNTRY_FILE, folder)
         except ContentError as exc:
             problems.append(str(exc))
+        else:  # the facts a written exercise shows must be in the country file
+            from .written_work import check_facts
+
+            for path in content_files(folder):
+                try:
+                    exercises = load_section(path).exercises.values()
+                except ContentError:
+                    continue  # reported above
+                for ex in exercises:
+                    problems.extend(check_facts(path.name, ex, country))
     if (folder / TAXONOMY_FILE).exists():
         from .taxonomy import check_content
 
