@@ -28,6 +28,8 @@ COUNTRY_FILE = "country.yml"
 EVALUATION_FILE = "evaluation.yml"
 #: The one taxonomy of actor levels and roles (see ``taxonomy.py``): content, but not a section file.
 TAXONOMY_FILE = "taxonomy.yml"
+#: The course glossary (see ``glossary.py``): content, but not a section file.
+GLOSSARY_FILE = "glossary.yml"
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
     _Loader: Any = yaml.CSafeLoader
@@ -178,8 +180,8 @@ def load_course(content_dir: Path | None = None) -> Course:
 
 
 def content_files(content_dir: Path | None = None) -> list[Path]:
-    """Every section content file (all YAML files except the course order, the scenario country, the evaluation and
-    the taxonomy)."""
+    """Every section content file (all YAML files except the course order, the scenario country, the evaluation,
+    the taxonomy and the glossary)."""
     folder = content_dir or CONTENT_DIR
-    not_sections = (COURSE_FILE, COUNTRY_FILE, EVALUATION_FILE, TAXONOMY_FILE)
+    not_sections = (COURSE_FILE, COUNTRY_FILE, EVALUATION_FILE, TAXONOMY_FILE, GLOSSARY_FILE)
     return sorted(p for p in folder.glob("*.y*ml") if p.name not in not_sections)

@@ -32,6 +32,7 @@ __all__ = [
     "Option",
     "OrderExercise",
     "OrderStep",
+    "Reference",
     "ScenarioChoice",
     "ScenarioExercise",
     "ScenarioNode",
@@ -515,12 +516,25 @@ class Section(_Frozen):
         return self
 
 
+class Reference(_Frozen):
+    """A reference page beside the course order, such as the glossary.
+
+    It is listed on the course map, but it is not a step of the course: it has no minutes, no objectives and no
+    place in the "previous" and "next" links. Learners reach it from the map and from the links in the sections.
+    """
+
+    title: Text
+    notebook: Annotated[str, Field(pattern=r"^[\w-]+\.ipynb$")]
+    summary: str = ""
+
+
 class Course(_Frozen):
     """The course order: the one place that says which notebooks exist and in what sequence."""
 
     title: Text
     objectives: Annotated[tuple[Objective, ...], Field(min_length=1)]
     sections: Annotated[tuple[Section, ...], Field(min_length=1)]
+    glossary: Reference | None = None
 
     @field_validator("sections")
     @classmethod
@@ -531,6 +545,8 @@ class Course(_Frozen):
 
     @model_validator(mode="after")
     def _objectives_exist(self) -> Course:
+        if self.glossary and self.glossary.notebook in {s.notebook for s in self.sections}:
+            raise ValueError(f"the glossary's notebook {self.glossary.notebook} is also a section's notebook")
         known = {o.id for o in self.objectives}
         for s in self.sections:
             for lo in s.objectives:

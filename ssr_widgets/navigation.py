@@ -2,7 +2,8 @@
 
 ``course.yml`` is the only list of sections. This module writes, from it, the navigation cells
 of every notebook (cells tagged ``nav``), the course map in the welcome notebook (the cell
-tagged ``course-map``) and the map in ``README.md`` (between ``course-map`` markers).
+tagged ``course-map``) and the map in ``README.md`` (between ``course-map`` markers). A reference page beside the
+course order (the glossary) is listed under the map and gets a navigation line back to it.
 It also marks every course notebook as one whose cells may run when it opens (notebook metadata
 ``ssr_course.run_on_open``, read by the course's JupyterLab extension in ``jupyter-config/``, which
 runs only notebooks that are also trusted), and puts the same one-line fallback, "Run All Cells",
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from .model import Course, Section
 
-__all__ = ["RUN_HINT", "course_map_markdown", "nav_markdown", "objectives_markdown", "sync"]
+__all__ = ["RUN_HINT", "course_map_markdown", "nav_markdown", "objectives_markdown", "reference_nav_markdown", "sync"]
 
 NAV_TAG = "nav"
 MAP_TAG = "course-map"
@@ -55,6 +56,11 @@ def nav_markdown(course: Course, section_id: str) -> str:
     return "**Course navigation** — " + " · ".join(parts)
 
 
+def reference_nav_markdown(course: Course) -> str:
+    """The navigation line of a reference page (the glossary): it is not a step of the course, so only the map."""
+    return f"**Course navigation** — [Course map]({course.sections[0].notebook}#Course-map)"
+
+
 def _relative(notebook: str, here: str) -> str:
     """The path of ``notebook`` (relative to ``notebooks/``) as seen from the folder ``here`` (same base)."""
     return posixpath.relpath(notebook, here) if here else notebook
@@ -81,6 +87,10 @@ def course_map_markdown(course: Course, prefix: str = "") -> str:
     hours, minutes = divmod(total, 60)
     lines.append("")
     lines.append(f"Estimated time in all: **{total} minutes** (about {hours} h {minutes:02d} min).")
+    if course.glossary:
+        g = course.glossary
+        lines.append("")
+        lines.append(f"**[{g.title}]({prefix}{g.notebook})**" + (f": {g.summary}" if g.summary else ""))
     return "\n".join(lines)
 
 
@@ -106,7 +116,7 @@ def sync(root: Path, *, write: bool) -> list[str]:
     course = load_course()
     nb_dir = root / "notebooks"
     problems: list[str] = []
-    listed = {s.notebook for s in course.sections}
+    listed = {s.notebook for s in course.sections} | ({course.glossary.notebook} if course.glossary else set())
     for path in sorted(nb_dir.glob("*.ipynb")):
         if path.name not in listed:
             problems.append(f"{path.name}: notebook is not listed in course.yml")
@@ -147,6 +157,8 @@ def sync(root: Path, *, write: bool) -> list[str]:
                 nbformat.write(nb, path)
             else:
                 problems.append(f"{s.notebook}: navigation, course map, run hint or run-on-open marker is out of date")
+    if course.glossary:
+        problems += _sync_reference(nb_dir / course.glossary.notebook, reference_nav_markdown(course), write=write)
     readme = root / "README.md"
     if readme.exists():
         text = readme.read_text(encoding="utf-8")
@@ -162,6 +174,27 @@ def sync(root: Path, *, write: bool) -> list[str]:
         else:
             problems.append("README.md: course-map markers are missing")
     return problems
+
+
+def _sync_reference(path: Path, nav: str, *, write: bool) -> list[str]:
+    """A reference page's navigation cells (tagged ``nav``) lead back to the course map."""
+    import nbformat
+
+    if not path.exists():
+        return [f"{path.name}: listed in course.yml but missing"]
+    nb = nbformat.read(path, as_version=4)
+    navs = [c for c in nb.cells if NAV_TAG in c.get("metadata", {}).get("tags", [])]
+    if not navs:
+        return [f"{path.name}: has no cell tagged '{NAV_TAG}'"]
+    stale = [c for c in navs if c.source != nav]
+    if not stale:
+        return []
+    if not write:
+        return [f"{path.name}: navigation is out of date"]
+    for c in stale:
+        c.source = nav
+    nbformat.write(nb, path)
+    return []
 
 
 def _sync_run_hint(nb) -> bool:

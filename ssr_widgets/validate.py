@@ -84,6 +84,15 @@ def validate_all(content_dir: Path | None = None) -> list[str]:
             load_evaluation(folder)
         except ContentError as exc:
             problems.append(str(exc))
+    from .loader import GLOSSARY_FILE
+
+    if (folder / GLOSSARY_FILE).exists():
+        from .glossary import load_glossary
+
+        try:
+            load_glossary(folder)
+        except ContentError as exc:
+            problems.append(str(exc))
     return problems
 
 

@@ -40,7 +40,8 @@ def test_navigation_and_course_maps_are_in_sync_with_course_yml():
 def test_available_sections_have_notebooks_and_content():
     course = load_course()
     available = [s for s in course.sections if s.available]
-    assert [s.notebook for s in available] == [_name(p) for p in NOTEBOOKS]
+    reference = [course.glossary.notebook] if course.glossary else []  # beside the course order, not a section
+    assert sorted([s.notebook for s in available] + reference) == [_name(p) for p in NOTEBOOKS]
     for s in available[1:]:
         assert s.content, f"section {s.id} has no exercise file"
 
@@ -144,10 +145,12 @@ def test_practice_quiz_comes_after_section_4_and_the_welcome_page_links_to_it():
 
 
 def _anchors(path):
-    """The anchors JupyterLab gives a notebook's headings ("## Course map" -> "Course-map")."""
+    """The anchors JupyterLab gives a notebook's headings ("## Course map" -> "Course-map"), and the ids of elements
+    in its Markdown (the glossary's terms: ``<dt id="ssr">``)."""
     nb = nbformat.read(path, as_version=4)
-    return {line.lstrip("#").strip().replace(" ", "-") for c in nb.cells if c.cell_type == "markdown"
-            for line in c.source.splitlines() if line.startswith("#")}
+    md = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    headings = {line.lstrip("#").strip().replace(" ", "-") for s in md for line in s.splitlines() if line.startswith("#")}
+    return headings | {m for s in md for m in re.findall(r'<[a-z]+ id="([^"]+)"', s)}
 
 
 @pytest.mark.parametrize("path", [*NOTEBOOKS, ROOT / "README.md"], ids=lambda p: p.relative_to(ROOT).as_posix())
