@@ -133,6 +133,14 @@ def _change_answer(widget, ex, n: int) -> str | None:
             widget.get_by_role("button", name="Play again").click()
             widget.locator("button.ssr-choice:visible").first.wait_for()
         return None
+    elif ex.kind == "write":
+        # text boxes sync when left (Tab), not per key; the second box alternates between empty and written, so
+        # the draft's summary ("Still empty: ...") differs at each save
+        boxes = widget.locator("textarea")
+        boxes.nth(0).fill("A draft.")
+        boxes.nth(1).fill("" if n % 2 else "More.")
+        boxes.nth(1).press("Tab")
+        return "Save my work"
     elif getattr(ex, "multiple", False):
         widget.locator("input[type=checkbox]").first.click()
     else:
