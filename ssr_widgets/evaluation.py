@@ -6,6 +6,11 @@ click writes ``eval_<field> = "<value>"`` into the notebook file (the same brows
 quiz), and the trainer tools read that file with :func:`read_answers`, which parses and never runs
 learner code. The form itself is data (``content/evaluation.yml``); the confidence question is
 asked once per learning objective of ``course.yml``, before and after the course.
+
+Its last questions, marked ``profile: true``, describe the participant (military, police or
+civilian; gender; earlier SSR training). They are optional and self-declared, and the cohort
+report shows results by them only in groups large enough that nobody can be picked out
+(:mod:`ssr_grader.reports.groups`).
 """
 
 from __future__ import annotations
@@ -47,9 +52,15 @@ class Item(_Frozen):
     required: bool
     prompt: Text
     options: tuple[Text, ...] | tuple[Choice, ...] = ()
+    #: A participant-profile question: the report breaks results down by it, in groups only.
+    profile: bool = False
 
     @model_validator(mode="after")
     def _options_fit_kind(self) -> Item:
+        if self.profile and (self.kind != "choice" or self.required):
+            # free text could name a person, and a required profile question would make declaring one's
+            # gender or service the price of a certificate
+            raise ValueError("a profile question must be a choice (kind: choice) and optional (required: false)")
         if self.kind == "text" and self.options:
             raise ValueError("a text question has no options")
         if self.kind in ("rating", "confidence") and not (3 <= len(self.options) <= 9
@@ -66,11 +77,19 @@ class EvaluationForm(_Frozen):
     title: Text
     minutes: Annotated[int, PydanticField(gt=0, le=60)]
     intro: Text
+    #: Shown once above the profile questions: that they are optional, why they are asked, how they are reported.
+    profile_intro: Text | None = None
     items: Annotated[tuple[Item, ...], PydanticField(min_length=1)]
 
     @model_validator(mode="after")
     def _unique_ids(self) -> EvaluationForm:
         _unique([i.id for i in self.items], "items")
+        at = [n for n, i in enumerate(self.items) if i.profile]
+        if at and self.profile_intro is None:
+            raise ValueError("the form has profile questions, so it needs 'profile_intro' (why they are asked, "
+                             "that they are optional, and that results are shown only for groups)")
+        if at and at != list(range(at[0], at[-1] + 1)):
+            raise ValueError("the profile questions (profile: true) must come one after the other, under one heading")
         return self
 
 
@@ -89,6 +108,7 @@ class FormField:
     required: bool
     objective: str | None = None
     when: str | None = None  # "before" or "now" for confidence
+    profile: bool = False  # a participant-profile question (optional; reported in groups only)
 
     @property
     def choices(self) -> list[tuple[str, str]]:
@@ -111,7 +131,7 @@ def fields(form: EvaluationForm, objectives: dict[str, str]) -> list[FormField]:
         elif item.kind == "choice":
             out.append(FormField(f"{PREFIX}{item.id}", item.id, n, label, item.prompt, "choice",
                                  tuple(o.letter for o in item.options), tuple(o.text for o in item.options),
-                                 item.required))
+                                 item.required, profile=item.profile))
         else:
             letters = tuple(str(k) for k in range(1, len(item.options) + 1))
             if item.kind == "rating":
@@ -139,6 +159,11 @@ class Evaluation:
             if f.var == var:
                 return f
         raise KeyError(var)
+
+    @property
+    def profile_fields(self) -> tuple[FormField, ...]:
+        """The participant-profile questions, in form order."""
+        return tuple(f for f in self.fields if f.profile)
 
     def group(self, name: str) -> list[FormField]:
         found = [f for f in self.fields if f.group == name]
@@ -173,11 +198,12 @@ def load_evaluation(content_dir: Path | None = None) -> Evaluation:
 
 
 # ------------------------------------------------------------------------ reading the file
-def read_answers(nb: Any) -> dict[str, str]:
+def read_answers(nb: Any, prefix: str = PREFIX) -> dict[str, str]:
     """``{variable: text}`` for every ``eval_* = "..."`` line in the notebook's code cells.
 
     The notebook is parsed, never run. The first assignment of a variable counts (the browser
     writes into the first cell that holds it). Cells that are not valid Python are skipped.
+    ``prefix`` selects another form's variables (the pre-test's ``pre_``).
     """
     answers: dict[str, str] = {}
     for cell in nb.get("cells", []) if isinstance(nb, dict) else []:
@@ -194,7 +220,7 @@ def read_answers(nb: Any) -> dict[str, str]:
             continue
         for node in tree.body:
             if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-                    and node.targets[0].id.startswith(PREFIX) and isinstance(node.value, ast.Constant)
+                    and node.targets[0].id.startswith(prefix) and isinstance(node.value, ast.Constant)
                     and isinstance(node.value.value, str)):
                 text = "".join(ch for ch in node.value.value if not 0xD800 <= ord(ch) <= 0xDFFF)
                 answers.setdefault(node.targets[0].id, text)

@@ -30,6 +30,8 @@ EVALUATION_FILE = "evaluation.yml"
 TAXONOMY_FILE = "taxonomy.yml"
 #: The course glossary (see ``glossary.py``): content, but not a section file.
 GLOSSARY_FILE = "glossary.yml"
+#: The pre-test (see ``pretest.py``): questions named by reference, not a section file.
+PRETEST_FILE = "pre_test.yml"
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
     _Loader: Any = yaml.CSafeLoader
@@ -181,7 +183,7 @@ def load_course(content_dir: Path | None = None) -> Course:
 
 def content_files(content_dir: Path | None = None) -> list[Path]:
     """Every section content file (all YAML files except the course order, the scenario country, the evaluation,
-    the taxonomy and the glossary)."""
+    the taxonomy, the pre-test and the glossary)."""
     folder = content_dir or CONTENT_DIR
-    not_sections = (COURSE_FILE, COUNTRY_FILE, EVALUATION_FILE, TAXONOMY_FILE, GLOSSARY_FILE)
+    not_sections = (COURSE_FILE, COUNTRY_FILE, EVALUATION_FILE, TAXONOMY_FILE, PRETEST_FILE, GLOSSARY_FILE)
     return sorted(p for p in folder.glob("*.y*ml") if p.name not in not_sections)

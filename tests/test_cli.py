@@ -142,7 +142,7 @@ def test_lms_round_trip_through_the_cli(tmp_path):
         result.output
     with zipfile.ZipFile(package) as zf:
         assert sorted(zf.namelist()) == ["HOW-TO-TAKE-THE-QUIZ.txt", "moodle-77/course_evaluation.ipynb",
-                                         f"moodle-77/{course.quiz.notebook}"]
+                                         f"moodle-77/{course.quiz.notebook}", "moodle-77/pre_test.ipynb"]
         quiz = nbformat.reads(zf.read(f"moodle-77/{course.quiz.notebook}").decode(), as_version=4)
         evaluation = nbformat.reads(zf.read("moodle-77/course_evaluation.ipynb").decode(), as_version=4)
     answers, expected = known_mix(course, "moodle-77")
@@ -332,7 +332,8 @@ def test_lms_package_gives_each_learner_their_own_paper_without_the_key(tmp_path
     with zipfile.ZipFile(package) as zf:
         assert sorted(zf.namelist()) == ["HOW-TO-TAKE-THE-QUIZ.txt",
                                          "amina/course_evaluation.ipynb", f"amina/{course.quiz.notebook}",
-                                         "bo/course_evaluation.ipynb", f"bo/{course.quiz.notebook}"]
+                                         "amina/pre_test.ipynb",
+                                         "bo/course_evaluation.ipynb", f"bo/{course.quiz.notebook}", "bo/pre_test.ipynb"]
         texts = {name: zf.read(name).decode("utf-8") for name in zf.namelist()}
 
     questions = {}
@@ -350,7 +351,7 @@ def test_lms_package_gives_each_learner_their_own_paper_without_the_key(tmp_path
         questions[student] = shown
         # no key anywhere: no keys function or table, no mark of a right option, no rationale, no answer
         for name in (f"{student}/{course.quiz.notebook}", f"{student}/course_evaluation.ipynb",
-                     "HOW-TO-TAKE-THE-QUIZ.txt"):
+                     f"{student}/pre_test.ipynb", "HOW-TO-TAKE-THE-QUIZ.txt"):
             body = texts[name]
             assert "_ssr_key" not in body and "_SSR_KEYS" not in body and KEYS_HEADER not in body, name
             assert not re.search(r"""["']?correct["']?\s*[:=]\s*(true|True)""", body), name

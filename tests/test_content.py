@@ -17,7 +17,7 @@ from .conftest import ROOT
 
 NB_DIR = ROOT / "notebooks"
 #: Made by the trainer's tool (``ssr-trainer build-quiz``) and checked by test_quiz_pipeline.py: not course notebooks.
-TRAINER_MADE = ("quiz/end_of_course_quiz.ipynb", "quiz/course_evaluation.ipynb")
+TRAINER_MADE = ("quiz/end_of_course_quiz.ipynb", "quiz/course_evaluation.ipynb", "quiz/pre_test.ipynb")
 #: The course's notebooks: the sections in notebooks/ and the practice quiz in notebooks/quiz/.
 NOTEBOOKS = sorted(p for p in NB_DIR.rglob("*.ipynb")
                    if ".ipynb_checkpoints" not in p.parts and p.relative_to(NB_DIR).as_posix() not in TRAINER_MADE)

@@ -161,6 +161,63 @@ def test_report_section_without_a_confidence_question(course, tmp_path):
     assert "Course evaluation" in page
 
 
+def test_profile_questions_are_optional_choices_last_and_explained():
+    ev = load_evaluation()
+    profile = ev.profile_fields
+    assert [f.item for f in profile] == ["category", "gender", "prior_training"]
+    assert all(f.kind == "choice" and not f.required for f in profile)
+    assert dict(ev.field("eval_category").choices) == {"M": "Military", "P": "Police", "C": "Civilian", "O": "Other"}
+    assert set(ev.field("eval_gender").options) == {"Woman", "Man", "I prefer not to say"}
+    assert list(ev.fields[-len(profile):]) == list(profile)  # last, after every opinion question
+    assert "optional" in ev.form.profile_intro and "groups of 5" in ev.form.profile_intro
+    # not among what a certificate needs, and not counted like opinions in the report
+    assert not any(f.profile for f in missing(ev, {}))
+    nb = build_evaluation_notebook(ev)
+    sources = [c.source for c in nb.cells]
+    intro = next(i for i, src in enumerate(sources) if src.startswith("## About you (optional)"))
+    assert sources[intro + 1].startswith(f"## Question {profile[0].number} (optional)")
+    assert sum(src.startswith("## About you") for src in sources) == 1
+
+
+def _gender_free_text(form):
+    gender = next(i for i in form["items"] if i["id"] == "gender")
+    gender["kind"] = "text"  # free text could name a person
+    del gender["options"]
+
+
+def _category_required(form):
+    next(i for i in form["items"] if i["id"] == "category")["required"] = True
+
+
+def _no_intro(form):
+    del form["profile_intro"]
+
+
+def _split(form):
+    items = form["items"]
+    other = items.pop(next(n for n, i in enumerate(items) if i["id"] == "other"))
+    items.insert(len(items) - 1, other)  # between two profile questions
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (_gender_free_text, "item 'gender': a profile question must be a choice (kind: choice) and optional"),
+    (_category_required, "item 'category': a profile question must be a choice (kind: choice) and optional"),
+    (_no_intro, "it needs 'profile_intro'"),
+    (_split, "must come one after the other"),
+])
+def test_a_profile_question_must_stay_optional_and_explained(tmp_path, change, message):
+    import re
+
+    import yaml
+
+    shutil.copy(CONTENT_DIR / "course.yml", tmp_path / "course.yml")
+    form = yaml.safe_load((CONTENT_DIR / "evaluation.yml").read_text(encoding="utf-8"))
+    change(form)
+    (tmp_path / "evaluation.yml").write_text(yaml.safe_dump(form, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError, match=re.escape(message)):
+        load_evaluation(tmp_path)
+
+
 def test_lms_file_names_find_the_quiz_and_the_evaluation():
     from ssr_grader.intake.lms import parse_member, split_copy
 

@@ -91,7 +91,7 @@ def test_moodle_worksheet_download_grading_and_upload_files(tmp_path):
     assert "Upload multiple feedback files in a zip" in out
     handed_out = {}
     with zipfile.ZipFile(tmp_path / "ssr-quiz-moodle-feedback-files.zip") as zf:
-        files = (course.quiz.notebook, "course_evaluation.ipynb", "HOW-TO-TAKE-THE-QUIZ.txt")
+        files = (course.quiz.notebook, "course_evaluation.ipynb", "pre_test.ipynb", "HOW-TO-TAKE-THE-QUIZ.txt")
         assert sorted(zf.namelist()) == sorted(feedback_member(p.full, str(p.moodle), f) for p in PEOPLE for f in files)
         for name in zf.namelist():  # Moodle's importer: the second "_" part is the participant number
             parts = name.split("_", 4)

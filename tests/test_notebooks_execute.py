@@ -16,6 +16,7 @@ from .conftest import ROOT
 AVAILABLE = [s.notebook for s in load_course().sections if s.available] + [
     "quiz/end_of_course_quiz.ipynb",
     "quiz/course_evaluation.ipynb",
+    "quiz/pre_test.ipynb",
 ]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 

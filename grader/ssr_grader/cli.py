@@ -117,7 +117,8 @@ def build_quiz_cmd(course_dir: Path | None, learner_copy: Path | None, sample_ba
     click.echo(f"Released notebook: {released}")
     if learner_copy:
         click.echo(f"Learner copy: {learner_copy}")
-    click.echo("The course evaluation (course_evaluation.ipynb) is released with it.")
+    click.echo("The course evaluation (course_evaluation.ipynb) and the pre-test (pre_test.ipynb, taken at the start "
+               "of the course, not graded) are released with it.")
     click.echo("Next: import the cohort's roster:  ssr-trainer roster <cohort.csv>")
 
 
@@ -263,7 +264,10 @@ def export_cmd(course_dir: Path | None, output: Path | None, nbgrader_output: Pa
 @click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="folder for report.html and its CSV figures (default: report/ in the course folder)")
 def report_cmd(course_dir: Path | None, output_dir: Path | None) -> None:
-    """Write the cohort report: score distribution, mastery per objective, item analysis (HTML + CSV).
+    """Write the cohort report: scores, mastery per objective, item analysis, learning gain, evaluation (HTML + CSV).
+
+    Learning gain compares each learner's pre-test with their quiz, per objective; it and the
+    evaluation are also shown by participant profile, for groups of 5 learners or more only.
 
     \b
     Example:
@@ -332,6 +336,11 @@ def collect_cmd(course_dir: Path | None, zip_file: Path | None) -> None:
     """Take submissions in from an LMS download or the nbgrader exchange: answers only, identity checked.
 
     \b
+    Run it once after the pre-test at the start of the course, and again after the quiz: the
+    pre-test that counts is the first one handed in with answers (on the exchange, the first
+    submission that holds one, whenever you collect).
+
+    \b
     From an LMS zip, each file goes to the learner the LMS's own part of its path names
     (Moodle participant number, Canvas user id, Blackboard username), matched to the roster
     imported from the same LMS. From the exchange, a submission is taken only from the account
@@ -358,8 +367,9 @@ def collect_cmd(course_dir: Path | None, zip_file: Path | None) -> None:
     by_status: dict[str, list[str]] = {}
     for a in report.accepted:
         by_status.setdefault(a.status, []).append(a.student)
+    kept = f", {len(by_status['kept'])} with only a later pre-test (the first is kept)" if "kept" in by_status else ""
     click.echo(f"Collected {len(report.accepted)} learners: {len(by_status.get('new', []))} new, "
-               f"{len(by_status.get('updated', []))} updated, {len(by_status.get('unchanged', []))} unchanged.")
+               f"{len(by_status.get('updated', []))} updated, {len(by_status.get('unchanged', []))} unchanged{kept}.")
     notes = [(a.student, n) for a in report.accepted if a.status != "unchanged" for n in a.notes]
     if notes:
         click.echo(f"Notes ({len(notes)}):")

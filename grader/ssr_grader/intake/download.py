@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ssr_widgets.evaluation import EVALUATION_NOTEBOOK
+from ssr_widgets.pretest import PRETEST_NOTEBOOK
 
 from ..course import Course
 from .archive import Limits, Member, Skipped, display_name, read_archive
@@ -114,10 +115,10 @@ def _resolve(upload: Upload, known: dict[str, str], receipts: dict[str, str]) ->
 
 def collect_download(course: Course, archive: Path, limits: Limits | None = None,
                      now: datetime | None = None) -> CollectReport:
-    """Take in every learner's quiz and evaluation from an LMS download; see the module's docstring."""
+    """Take in every learner's quiz, evaluation and pre-test from an LMS download; see the module's docstring."""
     report = CollectReport()
     known = identities(course)
-    notebooks = {course.quiz.notebook.lower(): course.quiz.notebook, EVALUATION_NOTEBOOK.lower(): EVALUATION_NOTEBOOK}
+    notebooks = {name.lower(): name for name in (course.quiz.notebook, EVALUATION_NOTEBOOK, PRETEST_NOTEBOOK)}
     found: dict[tuple[str, str], list[_Copy]] = {}
     origin = display_name(archive.name)
     items = list(read_archive(archive, limits or Limits()))
@@ -153,8 +154,8 @@ def collect_download(course: Course, archive: Path, limits: Limits | None = None
         base, copy = split_copy(upload.filename)
         notebook = notebooks.get(base.lower())
         if notebook is None:
-            report.problems.append(f"{display_name(item.name)}: not {course.quiz.notebook} or {EVALUATION_NOTEBOOK} "
-                                   f"(learner {student}): not taken")
+            report.problems.append(f"{display_name(item.name)}: not {course.quiz.notebook}, {EVALUATION_NOTEBOOK} or "
+                                   f"{PRETEST_NOTEBOOK} (learner {student}): not taken")
             continue
         found.setdefault((student, notebook), []).append(_Copy(upload, item, copy))
 
@@ -180,6 +181,7 @@ def collect_download(course: Course, archive: Path, limits: Limits | None = None
         incoming = Incoming(student, f"{origin}: {'; '.join(entry['origin'])}",
                             quiz=entry["files"].get(course.quiz.notebook),
                             evaluation=entry["files"].get(EVALUATION_NOTEBOOK),
+                            pretest=entry["files"].get(PRETEST_NOTEBOOK),
                             uploaded=entry["uploaded"], notes=tuple(entry["notes"]))
         result = accept_safely(course, incoming, now)
         (report.accepted if isinstance(result, Accepted) else report.refused).append(result)

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ssr_widgets.evaluation import EVALUATION_NOTEBOOK
+from ssr_widgets.pretest import PRETEST_NOTEBOOK
 
 from ..course import Course
 from ..quiz.papers import PAPERS_DIR
@@ -81,9 +82,38 @@ def _read_own_file(folder: Path, name: str, uid: int) -> tuple[bytes | None, str
         return fh.read(MAX_NOTEBOOK_BYTES + 1), None
 
 
+def _own_pretest(folder: Path, student: str, uid: int) -> tuple[bytes | None, str | None]:
+    data, problem = _read_own_file(folder, f"{PAPERS_DIR}/{student}/{PRETEST_NOTEBOOK}", uid)
+    if data is None and problem is None:
+        data, problem = _read_own_file(folder, PRETEST_NOTEBOOK, uid)
+    return data, problem
+
+
+def _first_pretest(submissions: list[tuple[datetime, Path]], student: str, uid: int) -> tuple[bytes | None, str | None]:
+    """The pre-test of the learner's first submission that has one with answers (else of their newest).
+
+    The exchange keeps every submission, so the pre-test handed in at the start is found even when the
+    trainer first collects at the end of the course.
+    """
+    from ssr_widgets.pretest import read_answers
+
+    from .notebook import Unreadable, parse_notebook
+
+    for _when, folder in submissions:
+        data, _problem = _own_pretest(folder, student, uid)
+        if data is None:
+            continue
+        try:
+            if any(v.strip() for v in read_answers(parse_notebook(data)).values()):
+                return data, None
+        except Unreadable:
+            continue
+    return _own_pretest(submissions[-1][1], student, uid)
+
+
 def collect_exchange(course: Course, *, uid_of: Callable[[str], int | None] = account_uid,
                      now: datetime | None = None) -> CollectReport:
-    """Take in the newest submission of each learner from the exchange's inbound folder."""
+    """Take in the newest submission of each learner from the exchange's inbound folder (the pre-test: the first)."""
     from nbgrader.utils import parse_utc
 
     inbound = inbound_folder(course)
@@ -93,6 +123,7 @@ def collect_exchange(course: Course, *, uid_of: Callable[[str], int | None] = ac
     report = CollectReport()
     assignment = course.quiz.assignment
     newest: dict[str, tuple[datetime, Path, int]] = {}
+    every: dict[str, list[tuple[datetime, Path]]] = {}  # each learner's own submissions: the pre-test's is the first
     for entry in sorted(os.scandir(inbound), key=lambda e: e.name):
         shown = display_name(entry.name)
         parts = entry.name.rsplit("+", 3)
@@ -126,6 +157,7 @@ def collect_exchange(course: Course, *, uid_of: Callable[[str], int | None] = ac
         when = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
         if student not in newest or when > newest[student][0]:
             newest[student] = (when, Path(entry.path), uid)
+        every.setdefault(student, []).append((when, Path(entry.path)))
     for student, (when, folder, uid) in sorted(newest.items()):
         # the learner's own paper, as released (papers/<account>/), else a quiz moved to the top of the folder
         quiz, problem_q = _read_own_file(folder, f"{PAPERS_DIR}/{student}/{course.quiz.notebook}", uid)
@@ -134,12 +166,14 @@ def collect_exchange(course: Course, *, uid_of: Callable[[str], int | None] = ac
         evaluation, problem_e = _read_own_file(folder, f"{PAPERS_DIR}/{student}/{EVALUATION_NOTEBOOK}", uid)
         if evaluation is None and problem_e is None:
             evaluation, problem_e = _read_own_file(folder, EVALUATION_NOTEBOOK, uid)
-        notes = tuple(p for p in (problem_q, problem_e) if p)
-        if quiz is None and evaluation is None:
+        pretest, problem_p = _first_pretest(sorted(every[student], key=lambda e: e[0]), student, uid)
+        notes = tuple(p for p in (problem_q, problem_e, problem_p) if p)
+        if quiz is None and evaluation is None and pretest is None:
             report.refused.append(Refused(student, "; ".join(notes) or
                                           f"neither {course.quiz.notebook} nor {EVALUATION_NOTEBOOK} was submitted"))
             continue
         result = accept_safely(course, Incoming(student, f"exchange: inbound/{display_name(folder.name)}", quiz=quiz,
-                                                evaluation=evaluation, uploaded=when, notes=notes), now)
+                                                evaluation=evaluation, pretest=pretest, uploaded=when, notes=notes),
+                               now)
         (report.accepted if isinstance(result, Accepted) else report.refused).append(result)
     return report

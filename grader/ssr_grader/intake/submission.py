@@ -7,6 +7,9 @@ course evaluation with those literal answers, and ``timestamp.txt``; nothing els
 learner's files or folder. The files as received are kept, never run, in ``received/`` for an
 audit or a dispute, with a record of where they came from (``intake.json``).
 
+The pre-test, handed in at the start of the course, is taken the same way but kept apart, in
+``pretest/`` (:mod:`ssr_grader.intake.pretest`): a later hand-in of the quiz never replaces it.
+
 Every write is atomic: the new folder is built beside the old one and swapped in.
 """
 
@@ -45,6 +48,7 @@ class Incoming:
     origin: str  # where it came from, in words (e.g. "moodle-download.zip: Jane Doe_212095_assignsubmission_file/…")
     quiz: bytes | None = None
     evaluation: bytes | None = None
+    pretest: bytes | None = None
     uploaded: datetime | None = None  # the upload time the LMS or exchange gives, if any
     notes: tuple[str, ...] = field(default=())  # e.g. which of two copies was taken, and why
 
@@ -52,7 +56,7 @@ class Incoming:
 @dataclass(frozen=True)
 class Accepted:
     student: str
-    status: str  # "new", "updated" or "unchanged"
+    status: str  # "new", "updated", "unchanged", or "kept" (only a later pre-test came, and the first one is kept)
     notes: tuple[str, ...]
 
 
@@ -113,12 +117,19 @@ def _paper_code(nb: dict) -> str | None:
 def accept(course: Course, incoming: Incoming, *, now: datetime | None = None) -> Accepted | Refused:
     """Take one learner's files in; a file that cannot be read refuses only this learner, with the reason."""
     student = incoming.student
+    pretest_status, pretest_notes = _pretest(course, incoming, now)
+    if incoming.quiz is None and incoming.evaluation is None:  # the pre-test alone, at the start of the course
+        if pretest_status is None:
+            return Refused(student, "; ".join(pretest_notes) or "neither the quiz nor the course evaluation was found")
+        return Accepted(student, pretest_status, tuple(list(incoming.notes) + pretest_notes))
     record = intake_record(course, student)
     digests = {"quiz": _sha(incoming.quiz), "evaluation": _sha(incoming.evaluation)}
     target = submitted_dir(course, student)
     if record and record.get("received") == digests and target.is_dir():
+        if pretest_status in ("new", "updated", "kept"):  # only the pre-test is new
+            return Accepted(student, "kept" if pretest_status == "kept" else "updated", tuple(pretest_notes))
         return Accepted(student, "unchanged", tuple(record.get("notes", [])))
-    notes = list(incoming.notes)
+    notes = list(incoming.notes) + pretest_notes
     files: dict[str, str] = {}
     if incoming.quiz is not None:
         try:
@@ -154,6 +165,24 @@ def accept(course: Course, incoming: Incoming, *, now: datetime | None = None) -
     _swap_in(target, files)
     _keep_originals(course, incoming, digests, digests_out, tuple(notes), now or datetime.now(timezone.utc))
     return Accepted(student, status, tuple(notes))
+
+
+def _pretest(course: Course, incoming: Incoming, now: datetime | None) -> tuple[str | None, list[str]]:
+    """Take the pre-test in, if it came: (its status, or None when it did not come or was not taken; notes)."""
+    if incoming.pretest is None:
+        return None, []
+    from ssr_widgets.pretest import PRETEST_NOTEBOOK
+
+    from .pretest import take_pretest
+
+    try:
+        return take_pretest(course, incoming.student, incoming.pretest, incoming.origin, incoming.uploaded, now)
+    except Unreadable as exc:
+        return None, [f"{PRETEST_NOTEBOOK} was not taken: {exc}."]
+    except OSError:
+        raise  # the course folder itself: accept_safely says so
+    except Exception as exc:  # whatever else a hostile file manages to trigger: this file only
+        return None, [f"{PRETEST_NOTEBOOK} was not taken: it could not be read ({type(exc).__name__})."]
 
 
 def accept_safely(course: Course, incoming: Incoming, now: datetime | None = None) -> Accepted | Refused:

@@ -16,7 +16,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from ssr_widgets.evaluation import EVALUATION_NOTEBOOK, MAX_TEXT, Evaluation, load_evaluation
 
-__all__ = ["build_evaluation_notebook", "fill_evaluation", "write_evaluation"]
+__all__ = ["build_evaluation_notebook", "fill_evaluation", "form_notebook", "write_evaluation", "write_form"]
 
 _FIXED = {"editable": False, "deletable": False}
 
@@ -57,6 +57,7 @@ def build_evaluation_notebook(evaluation: Evaluation) -> nbformat.NotebookNode:
     for f in evaluation.fields:
         groups.setdefault(f.group, []).append(f)
     introduced: set[str] = set()
+    profile_shown = False
     for group, group_fields in groups.items():
         first = group_fields[0]
         need = "required" if first.required else "optional"
@@ -72,6 +73,9 @@ def build_evaluation_notebook(evaluation: Evaluation) -> nbformat.NotebookNode:
                 ))
             cells.append(new_markdown_cell(f"**{first.objective}.** {first.prompt}", metadata=_FIXED))
         else:
+            if first.profile and not profile_shown:
+                profile_shown = True
+                cells.append(new_markdown_cell(f"## About you (optional)\n\n{form.profile_intro}", metadata=_FIXED))
             options = ""
             if first.options:
                 options = "\n\n" + "\n".join(f"- **{letter}** = {text}" for letter, text in first.choices)
@@ -86,20 +90,29 @@ def build_evaluation_notebook(evaluation: Evaluation) -> nbformat.NotebookNode:
         new_markdown_cell("Thank you. Save the notebook (**File → Save**, or Ctrl+S). "
                           "Then submit it with your quiz, as your trainer explains.", metadata=_FIXED),
     ]
+    return form_notebook(cells)
+
+
+def form_notebook(cells: list) -> nbformat.NotebookNode:
+    """A learner form (the evaluation, the pre-test): these cells, for a plain Python 3 kernel."""
     return new_notebook(cells=cells, metadata={
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
     })
 
 
-def write_evaluation(folder: Path, evaluation: Evaluation | None = None) -> Path:
-    """Write ``course_evaluation.ipynb`` into ``folder`` (a release folder or ``notebooks/quiz``)."""
-    nb = build_evaluation_notebook(evaluation or load_evaluation())
+def write_form(nb: nbformat.NotebookNode, folder: Path, name: str) -> Path:
+    """Check a learner form and write it into ``folder`` as ``name``."""
     nbformat.validate(nb)
     folder.mkdir(parents=True, exist_ok=True)
-    out = folder / EVALUATION_NOTEBOOK
+    out = folder / name
     nbformat.write(nb, out)
     return out
+
+
+def write_evaluation(folder: Path, evaluation: Evaluation | None = None) -> Path:
+    """Write ``course_evaluation.ipynb`` into ``folder`` (a release folder or ``notebooks/quiz``)."""
+    return write_form(build_evaluation_notebook(evaluation or load_evaluation()), folder, EVALUATION_NOTEBOOK)
 
 
 def fill_evaluation(nb: nbformat.NotebookNode, answers: dict[str, str]) -> nbformat.NotebookNode:

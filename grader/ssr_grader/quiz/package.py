@@ -2,7 +2,7 @@
 
 Every learner answers their own paper (:mod:`ssr_grader.quiz.papers`), so an LMS must give each
 learner their own file, not one file for all. The package holds a folder per learner
-(``<learner id>/end_of_course_quiz.ipynb`` and the course evaluation) and a note; when the roster
+(``<learner id>/end_of_course_quiz.ipynb``, the course evaluation and the pre-test) and a note; when the roster
 came from Moodle, a second zip delivers the papers through Moodle's own per-learner channel
 (Assignment → "Upload multiple feedback files in a zip", which puts each file on its participant),
 so no learner sees another learner's paper.
@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 from ssr_widgets.evaluation import EVALUATION_NOTEBOOK
+from ssr_widgets.pretest import PRETEST_NOTEBOOK
 
 from ..course import Course
 from ..files import atomic_write_bytes
@@ -28,6 +29,12 @@ _LEARNER_NOTE = """How to take the quiz
 Your trainer gives you YOUR OWN paper: other learners have other questions.
 Its first lines show your paper code and your learner id.
 
+At the start of the course: open {pretest}, the pre-test, and answer it the
+same way (steps 2 and 3 below). It is not graded and does not count for your
+certificate. Upload it to the course page at once, and keep its name.
+
+At the end of the course:
+
 1. Open {notebook} in JupyterLab (or Jupyter Notebook).
 2. Run all cells: menu Run -> Run All Cells.
 3. Answer by clicking. Each click is saved in the notebook.
@@ -37,7 +44,8 @@ Its first lines show your paper code and your learner id.
 6. Open {evaluation} and answer the course evaluation the same way.
    You get your certificate when you pass the quiz AND the evaluation is complete.
 7. Download both notebooks and upload both to the course page. Keep their names:
-   your trainer's tools find the quiz and the evaluation by name.
+   your trainer's tools find the quiz and the evaluation by name. If the course
+   page asks for all your files again, upload the pre-test with them, unchanged.
 """
 
 
@@ -57,13 +65,13 @@ def lms_package(course: Course, out: Path, students: list[str] | None = None) ->
         raise ValueError("the roster is empty: import it first (ssr-trainer roster <file>), so that each learner "
                          "gets their own paper")
     write_papers(course, students)
-    note = _LEARNER_NOTE.format(notebook=course.quiz.notebook, evaluation=EVALUATION_NOTEBOOK)
+    note = _LEARNER_NOTE.format(notebook=course.quiz.notebook, evaluation=EVALUATION_NOTEBOOK, pretest=PRETEST_NOTEBOOK)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("HOW-TO-TAKE-THE-QUIZ.txt", note)
         for student in students:
             folder = paper_folder(course, student)
-            for name in (course.quiz.notebook, EVALUATION_NOTEBOOK):
+            for name in (course.quiz.notebook, EVALUATION_NOTEBOOK, PRETEST_NOTEBOOK):
                 zf.write(folder / name, f"{student}/{name}")
     written = [atomic_write_bytes(out, buf.getvalue())]
     moodle = _moodle_papers(course, students, note)
@@ -89,7 +97,7 @@ def _moodle_papers(course: Course, students: list[str], note: str) -> bytes | No
             continue
         folder = paper_folder(course, f"moodle-{key}")
         name = line[col["Full name"]] if "Full name" in col and len(line) > col["Full name"] else ""
-        for file in (course.quiz.notebook, EVALUATION_NOTEBOOK):
+        for file in (course.quiz.notebook, EVALUATION_NOTEBOOK, PRETEST_NOTEBOOK):
             members[moodle.feedback_member(name, key, file)] = (folder / file).read_bytes()
         members[moodle.feedback_member(name, key, "HOW-TO-TAKE-THE-QUIZ.txt")] = note.encode("utf-8")
     if not members:

@@ -71,7 +71,7 @@ def learner_notebook(course: Course, student: str, draw: LearnerPaper | None = N
         elif part == "question" and slot is not None:
             how = "Choose **all** answers that apply." if slot.item.multiple else "Choose **one** answer."
             options = "\n".join(f"- **{letter}.** {o.text}" for letter, o in slot.options())
-            cell.source = f"### Question {slot.number}\n\n{slot.item.stem}\n\n{options}\n\n*{how}*"
+            cell.source = f"## Question {slot.number}\n\n{slot.item.stem}\n\n{options}\n\n*{how}*"
         elif part == "control" and slot is not None:
             texts = json.dumps([o.text for _, o in slot.options()], ensure_ascii=False)
             multiple = ", multiple=True" if slot.item.multiple else ""
@@ -85,9 +85,10 @@ def paper_folder(course: Course, student: str) -> Path:
 
 
 def write_papers(course: Course, students: list[str]) -> list[Path]:
-    """Write each learner's paper (and the course evaluation beside it) to ``papers/<student>/``; returns the folders."""
+    """Write each learner's paper (and the evaluation and the pre-test beside it) to ``papers/<student>/``."""
     from ..files import atomic_write_text
     from .evaluation import write_evaluation
+    from .pretest import write_pretest
 
     folders = []
     for student in students:
@@ -95,5 +96,6 @@ def write_papers(course: Course, students: list[str]) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         atomic_write_text(folder / course.quiz.notebook, nbformat.writes(learner_notebook(course, student)))
         write_evaluation(folder)
+        write_pretest(folder)
         folders.append(folder)
     return folders

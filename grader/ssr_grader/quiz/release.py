@@ -1,4 +1,4 @@
-"""One step from item bank to released quiz: source notebook, nbgrader release, learner copy, evaluation.
+"""One step from item bank to released quiz: source notebook, nbgrader release, learner copy, evaluation, pre-test.
 
 ``nbgrader generate_assignment`` strips the solutions and hidden tests. The released notebook
 is also copied into ``notebooks/quiz/`` of the course, where Binder and local learners open it;
@@ -15,6 +15,7 @@ import nbformat
 
 from ..course import Course
 from .evaluation import write_evaluation
+from .pretest import write_pretest
 from .private import public_items
 from .source import write_source
 from .variants import course_secret, paper_code
@@ -48,7 +49,7 @@ def build_quiz(course: Course, learner_copy: Path | None = None, *, sample_bank:
     """Write the source quiz and run nbgrader's generate_assignment; returns the generic released notebook.
 
     The release has a placeholder in every slot; each learner answers their own paper
-    (:mod:`ssr_grader.quiz.papers`). The course evaluation notebook is written beside it.
+    (:mod:`ssr_grader.quiz.papers`). The course evaluation and the pre-test notebooks are written beside it.
 
     A quiz from the public sample bank certifies nothing (its keys are public): it is refused unless
     ``sample_bank`` says this is a test or a demonstration. ``learner_copy`` writes the paper of a
@@ -91,6 +92,7 @@ def build_quiz(course: Course, learner_copy: Path | None = None, *, sample_bank:
         raise BuildError(f"nbgrader generate_assignment failed:\n{result.get('log', '')[-4000:]}")
     released = course.released_notebook
     write_evaluation(released.parent)
+    write_pretest(released.parent)
     if learner_copy is not None:
         from ..files import atomic_write_text
         from .papers import SAMPLE_LEARNER, learner_notebook
@@ -101,6 +103,7 @@ def build_quiz(course: Course, learner_copy: Path | None = None, *, sample_bank:
         learner_copy.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_text(learner_copy, nbformat.writes(learner_notebook(course, SAMPLE_LEARNER, draw)))
         write_evaluation(learner_copy.parent)
+        write_pretest(learner_copy.parent)
     return released
 
 
