@@ -12,7 +12,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .loader import CONTENT_DIR, COUNTRY_FILE, EVALUATION_FILE, TAXONOMY_FILE, content_files, load_course, load_section
+from .loader import (
+    CONTENT_DIR,
+    COUNTRY_FILE,
+    EVALUATION_FILE,
+    PRETEST_FILE,
+    TAXONOMY_FILE,
+    content_files,
+    load_course,
+    load_section,
+)
 from .model import ContentError
 
 __all__ = ["validate_all"]
@@ -82,6 +91,13 @@ def validate_all(content_dir: Path | None = None) -> list[str]:
 
         try:
             load_evaluation(folder)
+        except ContentError as exc:
+            problems.append(str(exc))
+    if (folder / PRETEST_FILE).exists():
+        from .pretest import load_pretest
+
+        try:
+            load_pretest(folder)
         except ContentError as exc:
             problems.append(str(exc))
     from .loader import GLOSSARY_FILE
