@@ -44,8 +44,9 @@ MAX_WORDS = 30
 #: Flesch reading ease of each part as a whole: 60-70 is "plain English"; 50-60 "fairly difficult".
 MIN_FLESCH = 55.0
 
-#: Notebook cells that are not prose to read: generated navigation, and the list of sources at the end.
-SKIP_TAGS = {"nav"}
+#: Notebook cells that are not prose to read: generated navigation, and the list of sources at the end. The glossary's
+#: generated list is measured from its data instead (terms and definitions; not its source titles or French forms).
+SKIP_TAGS = {"nav", "glossary"}
 SKIP_HEADINGS = ("## Sources",)
 #: Keys of content data whose values are not prose: ids, keys, references, and titles of cited documents.
 NOT_PROSE = {
@@ -152,7 +153,7 @@ def yaml_texts(data: Any) -> Iterator[str]:
     """
     if isinstance(data, str):
         if re.search(r"[A-Za-z]", data) and not _URL.fullmatch(data.strip()):
-            yield " ".join(data.split())
+            yield from markdown_blocks(data)  # a text with lines of "- " items is a list: each item reads alone
     elif isinstance(data, dict):
         for key, value in data.items():
             if key not in NOT_PROSE:
@@ -194,7 +195,7 @@ def parts(root: Path | None = None) -> list[Part]:
     if glossary is not None and (nb_dir / glossary.notebook).exists():
         from .glossary import load_glossary
 
-        texts = [t for term in load_glossary().terms for t in (term.term, term.definition)]
+        texts = [t for term in load_glossary().terms for t in (term.heading, term.definition)]
         found.append(Part("glossary", glossary.title, (*notebook_blocks(nb_dir / glossary.notebook), *texts)))
     return found
 
