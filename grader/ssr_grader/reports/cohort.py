@@ -1,4 +1,4 @@
-"""Cohort report for trainers: score distribution, mastery per learning objective, item analysis, evaluation.
+"""Cohort report for trainers: scores, mastery per objective, item analysis, learning gain, evaluation.
 
 Written as one self-contained HTML file (figures embedded as PNG, drawn with matplotlib on the
 trainer's side only — learners never load it) plus the same figures as CSV files, so the numbers
@@ -14,11 +14,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from ssr_widgets.evaluation import load_evaluation
+
 from ..course import Course
 from .csvfile import write_csv
 from .evaluation_section import evaluation_section
 from .evaluations import read_all
+from .gain import gain_section, post_scores
+from .groups import breakdown, profiles
 from .itemstats import QuizAnalysis, analyse, per_item
+from .pretests import read_pretests
 
 __all__ = ["CohortScores", "collect_scores", "write_report"]
 
@@ -150,6 +155,15 @@ def write_report(course: Course, out_dir: Path) -> Path:
     item_png = _png(fig)
     plt.close(fig)
 
+    # 4. Learning gain (pre-test against quiz), and the evaluation; both also by participant profile
+    records = list(read_all(course).values())
+    evaluation = load_evaluation()
+    profile_of = profiles(evaluation, records)
+    pre = {s: r.scores for s, r in read_pretests(course).items()}
+    post = post_scores(course, data.students, data.matrix)
+    gain_html = gain_section(course, pre, post, lambda learners: breakdown(evaluation, profile_of, learners),
+                             out_dir, _png, _write_csv)
+
     esc = html.escape
     table = "".join("<tr>" + "".join(f"<td>{esc(str(c))}</td>" for c in r) + "</tr>" for r in rows)
     tests = "".join(f"<tr><th>{esc(k)}</th><td>{esc(str(v))}</td></tr>" for k, v in test_rows)
@@ -172,7 +186,8 @@ question position.</p>
 <img alt="Bar chart: facility per bank item; flagged items hatched, in orange" src="data:image/png;base64,{item_png}">
 <table><thead><tr>{''.join(f'<th>{esc(h)}</th>' for h in header)}</tr></thead><tbody>{table}</tbody></table>
 <h2>Whole quiz</h2><table>{tests}</table>
-{evaluation_section(list(read_all(course).values()), out_dir, _png, _write_csv)}</body></html>"""
+{gain_html}
+{evaluation_section(records, out_dir, _png, _write_csv)}</body></html>"""
     path = out_dir / "report.html"
     path.write_text(page, encoding="utf-8")
     return path

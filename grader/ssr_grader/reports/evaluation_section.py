@@ -1,8 +1,10 @@
-"""The course evaluation in the cohort report: answer distributions, confidence before/now, comments.
+"""The course evaluation in the cohort report: answer distributions, confidence before/now, results by profile, comments.
 
 Comments are listed without names and in alphabetical order (not roster order), so a comment
-cannot be traced back to a learner through the report. Figures are drawn with matplotlib on the
-trainer's side and also written as CSV.
+cannot be traced back to a learner through the report. The profile questions are not counted
+like opinions: they only split the results into groups, and a group of fewer than 5 learners is
+never shown (:mod:`.groups`). Figures are drawn with matplotlib on the trainer's side and also
+written as CSV.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from statistics import mean
 from ssr_widgets.evaluation import Evaluation, load_evaluation
 
 from .evaluations import EvaluationRecord
+from .groups import MIN_GROUP, breakdown, profiles
 
-__all__ = ["EvaluationSummary", "evaluation_section", "summarise"]
+__all__ = ["EvaluationSummary", "by_profile", "evaluation_section", "summarise"]
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class EvaluationSummary:
 def summarise(evaluation: Evaluation, records: list[EvaluationRecord]) -> EvaluationSummary:
     submitted = [r for r in records if r.submitted]
     counts = {f.var: Counter(r.values[f.var] for r in submitted if f.var in r.values)
-              for f in evaluation.fields if f.kind != "text" and not f.objective}
+              for f in evaluation.fields if f.kind != "text" and not f.objective and not f.profile}
     confidence = []
     paired_items = [i.id for i in evaluation.form.items if i.kind == "confidence"]
     for item_id in paired_items:
@@ -46,6 +49,90 @@ def summarise(evaluation: Evaluation, records: list[EvaluationRecord]) -> Evalua
     comments = {f.label: sorted(r.values[f.var] for r in submitted if f.var in r.values)
                 for f in evaluation.fields if f.kind == "text"}
     return EvaluationSummary(len(submitted), sum(r.complete for r in records), counts, confidence, comments)
+
+
+def _measures(evaluation: Evaluation) -> list[tuple[str, str]]:
+    """(name, header) of what is compared between groups: each rating's mean, each choice's first answer, confidence."""
+    out = []
+    label = {i.id: i.label for i in evaluation.form.items}
+    for f in evaluation.fields:
+        if f.profile or f.objective or f.kind == "text":
+            continue
+        if f.kind == "rating":
+            out.append((f.var, f"{label[f.item]} (mean, 1-{len(f.letters)})"))
+        else:
+            out.append((f.var, f"{label[f.item]}: {f.options[0]} (%)"))
+    if any(f.objective for f in evaluation.fields):
+        out.append(("confidence", "confidence change (mean, now − before)"))
+    return out
+
+
+def _measure(evaluation: Evaluation, name: str, records: list[EvaluationRecord]) -> float | None:
+    if name == "confidence":
+        changes = []
+        for r in records:
+            pairs = {}
+            for f in evaluation.fields:
+                if f.objective and f.var in r.values:
+                    pairs.setdefault(f.objective, {})[f.when] = int(r.values[f.var])
+            changes += [p["now"] - p["before"] for p in pairs.values() if "now" in p and "before" in p]
+        return mean(changes) if changes else None
+    f = evaluation.field(name)
+    given = [r.values[name] for r in records if name in r.values]
+    if not given:
+        return None
+    if f.kind == "rating":
+        return mean(int(v) for v in given)
+    return 100 * sum(v == f.letters[0] for v in given) / len(given)
+
+
+def by_profile(evaluation: Evaluation, records: list[EvaluationRecord]) -> tuple[list[str], list[list[object]]]:
+    """The evaluation's results per profile group, suppressed as :mod:`.groups` says: (header, rows)."""
+    submitted = {r.student: r for r in records if r.submitted}
+    measures = _measures(evaluation)
+    header = ["profile", "group", "learners", *(h for _, h in measures)]
+    rows: list[list[object]] = []
+    for dim in breakdown(evaluation, profiles(evaluation, submitted.values()), submitted):
+        for group in dim.groups:
+            if group.shown and group.members:
+                members = [submitted[m] for m in group.members]
+                values = [_measure(evaluation, name, members) for name, _ in measures]
+                rows.append([dim.label, group.name, len(members),
+                             *(None if v is None else round(float(v), 2) for v in values)])
+            else:
+                rows.append([dim.label, group.name, group.size if not group.shown else 0,
+                             *([None] * len(measures))])
+    return header, rows
+
+
+def _profile_html(header: list[str], rows: list[list[object]]) -> str:
+    esc = html.escape
+    if not rows:
+        return "<p>This evaluation form has no profile questions.</p>"
+    head = "".join(f"<th>{esc(h[:1].upper() + h[1:])}</th>" for h in header[1:])
+
+    def cell(value: object, column: str) -> str:
+        if value is None:
+            return "—"
+        if isinstance(value, float):
+            return f"{value:.1f}" if column.endswith("(%)") else f"{value:.2f}"
+        return esc(str(value))
+
+    body = ""
+    for dim in dict.fromkeys(r[0] for r in rows):
+        body += f"<tr><th colspan=\"{len(header) - 1}\">By {esc(str(dim))}</th></tr>"
+        for r in rows:
+            if r[0] != dim:
+                continue
+            if isinstance(r[2], str):  # hidden
+                body += (f"<tr><td>{esc(str(r[1]))}</td><td>{esc(r[2])}</td>"
+                         f"<td colspan=\"{len(header) - 3}\">not shown</td></tr>")
+            else:
+                body += "<tr>" + "".join(f"<td>{cell(c, h)}</td>" for c, h in zip(r[1:], header[1:], strict=True)) + "</tr>"
+    return f"""<p>From the optional profile questions, one question at a time. A group of fewer than {MIN_GROUP}
+learners is not shown, so that nobody can be picked out; when that leaves a single group hidden, the next smallest
+is hidden too. The profile answers themselves are not listed.</p>
+<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"""
 
 
 def evaluation_section(records: list[EvaluationRecord], out_dir: Path, png, write_csv) -> str:
@@ -104,6 +191,10 @@ def evaluation_section(records: list[EvaluationRecord], out_dir: Path, png, writ
 <table><thead><tr><th>Objective</th><th>Mean before</th><th>Mean now</th><th>Learners</th></tr></thead>
 <tbody>{conf_rows}</tbody></table>"""
 
+    profile_header, profile_rows = by_profile(evaluation, records)
+    write_csv(out_dir / "evaluation_by_profile.csv", profile_header, profile_rows)
+    profile_html = _profile_html(profile_header, profile_rows)
+
     write_csv(out_dir / "evaluation_comments.csv", ["question", "comment"],
               [[label, c] for label, cs in s.comments.items() for c in cs])
     comment_html = "".join(
@@ -112,12 +203,14 @@ def evaluation_section(records: list[EvaluationRecord], out_dir: Path, png, writ
         for label, cs in s.comments.items())
     return f"""<h2>Course evaluation</h2>
 <p>{s.responses} evaluations submitted; {s.complete} complete (every required answer given).
-Figures as CSV: evaluation_items.csv, evaluation_confidence.csv, evaluation_comments.csv.</p>
+Figures as CSV: evaluation_items.csv, evaluation_confidence.csv, evaluation_by_profile.csv, evaluation_comments.csv.</p>
 <h3>Answers per question</h3>
 <img alt="Bar charts: how many learners gave each answer, one chart per evaluation question"
  src="data:image/png;base64,{items_png}">
 <h3>Confidence per learning objective, before the course and now</h3>
 {conf_html}
+<h3>Results by participant profile</h3>
+{profile_html}
 <h2>Comments (without names, in alphabetical order)</h2>{comment_html}"""
 
 
