@@ -34,8 +34,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
-# puppeteer-core (npm, pinned in tests/browsers/package-lock.json) drives Debian's firefox-esr; it never
-# downloads a browser. Installed again only when the lock file changed.
+# npm tools for the browser tests, pinned in tests/browsers/package-lock.json: axe-core (accessibility checks)
+# and puppeteer-core, which drives Debian's firefox-esr and never downloads a browser. Installed again only
+# when the lock file changed.
 browsers=tests/browsers
 if ! cmp -s "$browsers/package-lock.json" "$browsers/node_modules/.installed-package-lock.json"; then
     npm ci --prefix "$browsers" --ignore-scripts --no-audit --no-fund --loglevel=error

@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 
 import ipywidgets as widgets
 
+from ._frame import feedback_area
 from .checking import Feedback
 from .model import ExerciseBase
 from .progress import ProgressStore
@@ -33,7 +34,8 @@ def esc(text: str) -> str:
 def render_feedback(feedback: Feedback, *, restored_from: str | None = None) -> str:
     """Feedback as HTML: a summary line, then one explained line per option or item."""
     head_mark = _RIGHT if feedback.complete else _WRONG if feedback.remarks else _NOTE
-    parts = ['<div class="ssr-feedback" role="status" aria-live="polite">']
+    # No role here: the feedback area around it is the live region (see _frame.py).
+    parts = ['<div class="ssr-feedback">']
     if restored_from:
         parts.append(f'<p class="ssr-restored">{_NOTE} Your saved answer from {esc(restored_from)} is shown.</p>')
     state = "ssr-ok" if feedback.complete else "ssr-not-ok" if feedback.remarks else "ssr-info"
@@ -41,10 +43,12 @@ def render_feedback(feedback: Feedback, *, restored_from: str | None = None) -> 
     if feedback.remarks:
         parts.append('<ul class="ssr-remarks">')
         for r in feedback.remarks:
-            mark = _RIGHT if r.ok else _WRONG
+            # The mark says whether the learner's own choice here was right, as the verdict's words do;
+            # a screen reader reads its name, so it is never colour or symbol alone.
+            mark, said = (_RIGHT, "right") if r.ok else (_WRONG, "wrong")
             cls = "ssr-ok" if r.ok else "ssr-not-ok"
             parts.append(
-                f'<li class="ssr-remark {cls}"><span class="ssr-mark" aria-hidden="true">{mark}</span> '
+                f'<li class="ssr-remark {cls}"><span class="ssr-mark" role="img" aria-label="{said}">{mark}</span> '
                 f"<strong>{esc(r.subject)}</strong> — <em>{esc(r.verdict)}</em><br>{esc(r.why)}</li>"
             )
         parts.append("</ul>")
@@ -53,25 +57,47 @@ def render_feedback(feedback: Feedback, *, restored_from: str | None = None) -> 
 
 
 _STYLE = """<style>
-.ssr-exercise { border-left: 4px solid #5b7fa6; padding-left: 0.8em; }
+.ssr-exercise { border-left: 4px solid #5b7fa6; padding-left: 0.8em; container-type: inline-size;
+  width: 100%; box-sizing: border-box; }
+.ssr-exercise h3.ssr-title { margin: 0.5em 0 0.3em; font-size: 1.15em; line-height: 1.3; }
+.ssr-exercise a { color: #0b57d0; text-decoration: underline; }
+.ssr-exercise button:focus-visible, .ssr-exercise select:focus-visible, .ssr-exercise input:focus-visible,
+.ssr-exercise textarea:focus-visible, .ssr-exercise a:focus-visible, .ssr-exercise [tabindex]:focus-visible {
+  outline: 3px solid #1a4f8b !important; outline-offset: 2px !important;
+}
+.ssr-exercise .jupyter-button { width: auto; min-width: 6em; height: auto;
+  min-height: var(--jp-widgets-inline-height, 28px); white-space: normal; }
 .ssr-feedback .ssr-ok { color: #1e5e2b; }
 .ssr-feedback .ssr-not-ok { color: #8a1f11; }
 .ssr-remarks { list-style: none; padding-left: 0.2em; }
 .ssr-remark { margin-bottom: 0.5em; line-height: 1.4; }
 .ssr-mark { font-weight: bold; }
 .ssr-notice { background: #fff6d5; padding: 0.3em 0.6em; border: 1px solid #b58900; }
-.ssr-exercise .widget-radio-box label {
-  height: auto; line-height: 1.4; white-space: normal; margin-bottom: 0.45em;
-  display: flex; flex-direction: row-reverse; justify-content: flex-end; align-items: flex-start;
-}
-.ssr-exercise .widget-radio-box input { height: 1.4em; float: none; flex: none; }
-.ssr-exercise .widget-inline-hbox { align-items: center; margin-bottom: 0.3em; }
-.ssr-exercise .widget-inline-hbox .widget-label {
-  white-space: normal; height: auto; line-height: 1.3; overflow: visible; text-overflow: clip;
-}
-.ssr-exercise .widget-checkbox label { white-space: normal; }
+.ssr-choice-group { border: 1px solid #8a8a8a; padding: 0.3em 0.8em 0.5em; margin: 0.3em 0; min-width: 0; }
+.ssr-choice-group legend { font-weight: 600; padding: 0 0.3em; line-height: 1.4; }
+.ssr-choice-option { display: flex; align-items: flex-start; gap: 0.5em; margin: 0.4em 0; line-height: 1.4; }
+.ssr-choice-option input { flex: none; width: 1.05em; height: 1.05em; margin: 0.2em 0 0 0; }
+.ssr-exercise .widget-dropdown { height: auto; min-height: var(--jp-widgets-inline-height, 28px);
+  align-items: center; margin-bottom: 0.45em; }
+.ssr-exercise .widget-dropdown > .widget-label { white-space: normal; height: auto; line-height: 1.35;
+  overflow: visible; text-overflow: clip; text-align: left; padding-right: 0.6em; }
+.ssr-exercise .widget-dropdown > select { min-width: 9em; height: auto; min-height: var(--jp-widgets-inline-height, 28px); }
+.ssr-actor-row { flex-wrap: wrap; gap: 0 0.5em; margin-bottom: 0.3em; }
+.ssr-map-scroll { overflow-x: auto; max-width: 100%; }
+.ssr-map-scroll svg { min-width: 34em; }
+.ssr-map-table { border-collapse: collapse; margin: 0.5em 0; }
+.ssr-map-table th, .ssr-map-table td { border: 1px solid #bbb; padding: 0.2em 0.5em; text-align: left;
+  vertical-align: top; }
 .ssr-sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0;
   overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+/* Narrow screens (a phone, or a notebook beside a side panel): every label above its control. */
+@container (max-width: 36em) {
+  .ssr-exercise .widget-dropdown { flex-direction: column; align-items: stretch; }
+  .ssr-exercise .widget-dropdown > .widget-label { width: auto !important; max-width: none; padding: 0 0 0.15em; }
+  .ssr-exercise .widget-dropdown > select { width: 100%; min-width: 0; }
+  .ssr-actor-row { flex-direction: column; align-items: stretch !important; }
+  .ssr-actor-row > * { width: auto !important; min-width: 0 !important; flex: none !important; }
+}
 </style>"""
 
 
@@ -91,6 +117,7 @@ class ExerciseView(widgets.VBox, Generic[E]):
         self.exercise = exercise
         self.key = key
         self.store = store
+        # The visible names stay short; the feedback area names them after the exercise for screen readers.
         self.check_button = widgets.Button(
             description="Check",
             tooltip="Check your answer and see why each option is right or wrong",
@@ -99,19 +126,20 @@ class ExerciseView(widgets.VBox, Generic[E]):
         if not self.show_check_button:
             self.check_button.layout.display = "none"
         self.reset_button = widgets.Button(description=self.reset_label, tooltip=self.reset_tooltip)
-        self.feedback_html = widgets.HTML(value="")
-        self.feedback_html.add_class("ssr-feedback-area")
+        for button in (self.check_button, self.reset_button):
+            button.add_class("ssr-named")
+        self.feedback_html = feedback_area(exercise.title)
         self.details_html = widgets.HTML(value="")
         self.notice_html = widgets.HTML(value="")
         self.last_feedback: Feedback | None = None
         self.notices: list[str] = []
         header = widgets.HTML(
             value=(
-                f"{_STYLE}<p><strong>{esc(exercise.title)}</strong></p>"
+                f'{_STYLE}<h3 class="ssr-title">{esc(exercise.title)}</h3>'
                 f'<p class="ssr-prompt">{esc(exercise.prompt)}</p>'
             )
         )
-        buttons = widgets.HBox([self.check_button, self.reset_button])
+        buttons = widgets.HBox([self.check_button, self.reset_button], layout=widgets.Layout(flex_flow="row wrap"))
         super().__init__(
             children=[header, controls, buttons, self.feedback_html, self.details_html, self._sources_html(),
                       self.notice_html]
@@ -161,7 +189,7 @@ class ExerciseView(widgets.VBox, Generic[E]):
         with self._collect_notices():
             self.store.reset(self.key)
         self.details_html.value = ""
-        self.feedback_html.value = f'<p role="status">{_NOTE} {esc(self.cleared_message)}</p>'
+        self.feedback_html.value = f"<p>{_NOTE} {esc(self.cleared_message)}</p>"
 
     def _restore(self) -> None:
         with self._collect_notices():

@@ -54,8 +54,10 @@ class ActorMap(ExerciseView[ActorMapExercise]):
             }
             name = widgets.HTML(value=f"<strong>{esc(actor.name)}</strong>",
                                 layout=widgets.Layout(width="30%", min_width="10em"))
-            rows.append(widgets.HBox([name, *self.dropdowns[actor.id].values()],
-                                     layout=widgets.Layout(align_items="center", width="95%")))
+            row = widgets.HBox([name, *self.dropdowns[actor.id].values()],
+                               layout=widgets.Layout(align_items="center", width="95%"))
+            row.add_class("ssr-actor-row")  # wraps, and stacks on a narrow screen (see _view.py's style)
+            rows.append(row)
         intro = widgets.HTML(value="<p><em>For each actor, choose the level it works at and its role. "
                              "The map appears when you press Check.</em></p>")
         super().__init__(exercise, key=key, store=store, controls=widgets.VBox([intro, *rows]))
@@ -96,8 +98,32 @@ class ActorMap(ExerciseView[ActorMapExercise]):
         )
         link_text = (f"<p><strong>Coordination links</strong> (the arrows on the map):</p><ul>{links}</ul>"
                      if links else "")
+        # The picture keeps a readable size and scrolls sideways on a narrow screen (a focusable,
+        # named region, so it scrolls with the keyboard too); the table says the same in rows.
         return (
             '<div class="ssr-actormap"><p><strong>The actor map</strong>: each actor stands where it belongs. '
             "✔ you placed it right; ✘ you placed it elsewhere (your choice is written under its name); "
-            f"? you have not placed it yet.</p>{actor_map_svg(ex, answer)}{link_text}</div>"
+            "? you have not placed it yet. On a narrow screen, scroll the map sideways.</p>"
+            '<div class="ssr-map-scroll" role="region" tabindex="0" aria-label="The actor map (scrolls sideways)">'
+            f"{actor_map_svg(ex, answer)}</div>{link_text}{self._table_html(answer)}</div>"
         )
+
+    def _table_html(self, answer: dict[str, dict[str, str]]) -> str:
+        """The map as a table: where each actor belongs, and where the learner put it."""
+        ex = self.exercise
+        rows = []
+        for actor in ex.actors:
+            chosen = answer.get(actor.id, {})
+            right = chosen.get("level") == actor.level and chosen.get("role") == actor.role
+            mine = " · ".join(
+                (ex.level(chosen["level"]).label if "level" in chosen else "no level",
+                 ex.role(chosen["role"]).label if "role" in chosen else "no role")
+            ) if chosen else "not placed"
+            verdict = "✔ right" if right else "? not placed" if not chosen else "✘ not right"
+            rows.append(f"<tr><th scope=\"row\">{esc(actor.name)}</th><td>{esc(ex.level(actor.level).label)}</td>"
+                        f"<td>{esc(ex.role(actor.role).label)}</td><td>{esc(mine)}</td><td>{verdict}</td></tr>")
+        return ('<div class="ssr-map-scroll" role="region" tabindex="0" aria-label="The actor map as a table">'
+                '<table class="ssr-map-table"><caption>The actor map as a table</caption>'
+                '<thead><tr><th scope="col">Actor</th><th scope="col">Level</th><th scope="col">Role</th>'
+                f'<th scope="col">Your choice</th><th scope="col">Result</th></tr></thead><tbody>{"".join(rows)}'
+                "</tbody></table></div>")

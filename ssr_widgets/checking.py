@@ -81,10 +81,13 @@ def check_choice(exercise: ChoiceExercise, chosen: frozenset[str] | set[str] | s
     remarks = []
     for opt in exercise.options:
         picked = opt.id in chosen
+        # The verdict speaks of the learner's choice, as the mark beside it does (Remark.ok).
         if opt.correct:
-            verdict = "Right answer — you chose it." if picked else "Right answer — you did not choose it."
+            verdict = "Right: you chose it, and it is a right answer." if picked else (
+                "Missed: it is a right answer, and you did not choose it.")
         else:
-            verdict = "Not right — you chose it." if picked else "Not right."
+            verdict = "Not right: you chose it, but it is not a right answer." if picked else (
+                "Right to leave out: it is not a right answer.")
         remarks.append(Remark(opt.text, picked == opt.correct, verdict, opt.why, chosen=picked))
 
     correct = exercise.correct_ids

@@ -1,15 +1,15 @@
-"""Self-check question view: one answer (radio buttons) or several (checkboxes), explained per option.
+"""Self-check question view: one answer (a radio group) or several (checkboxes), explained per option.
 
-Radio buttons and checkboxes are native, labelled form controls, so they work with the keyboard
-(Tab, arrow keys, Space) and screen readers without extra effort.
+The options are one named group (``_choices.py``): a fieldset whose legend is the question, native
+radio buttons sharing a name (Tab reaches the group once, arrow keys choose) or checkboxes (Space
+ticks), each tied to its text, so keyboards and screen readers work without extra effort.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import ipywidgets as widgets
-
+from ._choices import choice_group
 from ._view import ExerciseView
 from .checking import Feedback, check_choice
 from .model import ChoiceExercise
@@ -25,43 +25,25 @@ class SelfCheck(ExerciseView[ChoiceExercise]):
     """
 
     def __init__(self, exercise: ChoiceExercise, *, key: str, store: ProgressStore) -> None:
-        self.radio: widgets.RadioButtons | None = None
-        self.boxes: dict[str, widgets.Checkbox] = {}
-        if exercise.multiple:
-            hint = widgets.HTML(value="<em>Choose all answers that apply.</em>")
-            for opt in exercise.options:
-                self.boxes[opt.id] = widgets.Checkbox(
-                    value=False, description=opt.text, indent=False, layout=widgets.Layout(width="auto")
-                )
-            controls: widgets.Widget = widgets.VBox([hint, *self.boxes.values()])
-        else:
-            self.radio = widgets.RadioButtons(
-                options=[(opt.text, opt.id) for opt in exercise.options],
-                value=None,
-                description="Your answer:",
-                style={"description_width": "initial"},
-                layout=widgets.Layout(width="auto"),
-            )
-            controls = widgets.VBox([widgets.HTML(value="<em>Choose one answer.</em>"), self.radio])
-        super().__init__(exercise, key=key, store=store, controls=controls)
+        how = "choose all answers that apply" if exercise.multiple else "choose one answer"
+        self.choices = choice_group(
+            [(opt.text, opt.id) for opt in exercise.options],
+            legend=f"{exercise.title}: {how}",
+            multiple=exercise.multiple,
+        )
+        super().__init__(exercise, key=key, store=store, controls=self.choices)
 
     def get_answer(self) -> list[str]:
-        if self.radio is not None:
-            return [self.radio.value] if self.radio.value is not None else []
-        return [oid for oid, box in self.boxes.items() if box.value]
+        return list(self.choices.value)
 
     def set_answer(self, answer: Any) -> None:
         chosen = list(answer)
         known = {o.id for o in self.exercise.options}
         if not set(chosen) <= known:
             raise ValueError(f"saved answer names unknown options: {sorted(set(chosen) - known)}")
-        if self.radio is not None:
-            if len(chosen) > 1:
-                raise ValueError("a single-answer question cannot hold several answers")
-            self.radio.value = chosen[0] if chosen else None
-        else:
-            for oid, box in self.boxes.items():
-                box.value = oid in chosen
+        if not self.exercise.multiple and len(chosen) > 1:
+            raise ValueError("a single-answer question cannot hold several answers")
+        self.choices.value = chosen
 
     def clear_answer(self) -> None:
         self.set_answer([])

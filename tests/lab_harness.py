@@ -137,10 +137,21 @@ def chromium_page(viewport: tuple[int, int] = (1280, 1600)):
 # -- JupyterLab actions ----------------------------------------------------------------------
 
 def open_notebook(page, lab: Lab, name: str) -> None:
-    """Open a notebook in JupyterLab, its kernel session started first (see :func:`start_session`)."""
+    """Open a notebook in JupyterLab, its kernel session started first (see :func:`start_session`).
+
+    Waits until the notebook is connected to its kernel, not only until the status says "idle":
+    JupyterLab shows "idle" beside "No Kernel" for a few seconds before it connects (measured: 4 s
+    on a busy machine), and "Run All" pressed then opens the "Select Kernel" dialog over the page.
+    """
     start_session(lab, name)
     page.goto(lab.url(f"lab/tree/{name}"))
-    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=90_000)
+    page.wait_for_function(
+        """() => { const kernel = document.querySelector('.jp-NotebookPanel-toolbar [data-jp-item-name=kernelName]');
+                   const status = document.querySelector('.jp-Notebook-ExecutionIndicator');
+                   const named = kernel ? kernel.innerText.trim() : '';
+                   return named !== '' && named !== 'No Kernel' && status && status.dataset.status === 'idle'; }""",
+        timeout=90_000,
+    )
 
 
 def start_session(lab: Lab, name: str) -> None:

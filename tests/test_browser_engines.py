@@ -53,7 +53,12 @@ def course(tmp_path_factory):
 # -- JupyterLab, engine-neutral ----------------------------------------------------------------------
 
 MAIN_TAB = "#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current"  # the tab of the document in front
-IDLE = "return !!document.querySelector('.jp-Notebook-ExecutionIndicator[data-status=\"idle\"]');"
+# Connected to its kernel and idle: JupyterLab shows "idle" beside "No Kernel" for a few seconds before it
+# connects, and "Run All" pressed then opens the "Select Kernel" dialog (see lab_harness.open_notebook).
+IDLE = """const kernel = document.querySelector('.jp-NotebookPanel-toolbar [data-jp-item-name=kernelName]');
+          const named = kernel ? norm(kernel.textContent) : '';
+          return named !== '' && named !== 'No Kernel'
+                 && !!document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]');"""
 # Every code cell with code in it shows its execution number (an empty cell is not run), and the kernel is idle.
 ALL_RAN = """const cells = [...document.querySelectorAll('.jp-CodeCell')]
                  .filter(c => norm((c.querySelector('.cm-content') || {}).textContent) !== '');
@@ -107,7 +112,7 @@ def save(b, name: str) -> None:
 def exercise_scope(title: str) -> str:
     """A finder for the exercise widget headed ``title``."""
     return ("return [...document.querySelectorAll('.ssr-exercise')].find(w => "
-            f"norm((w.querySelector('p strong') || {{}}).textContent) === {json.dumps(title)});")
+            f"norm((w.querySelector('h3.ssr-title') || {{}}).textContent) === {json.dumps(title)});")
 
 
 def check_and_read(b, title: str, summary: str, also: str) -> None:

@@ -19,7 +19,10 @@ def test_single_wrong_explains_the_chosen_and_the_right_option(sample):
     fb = check_choice(sample.exercises["pick-one"], {"b"})
     assert not fb.complete and fb.score == 0.0
     verdicts = [r.verdict for r in fb.remarks]
-    assert verdicts == ["Right answer — you did not choose it.", "Not right — you chose it.", "Not right."]
+    assert verdicts == ["Missed: it is a right answer, and you did not choose it.",
+                        "Not right: you chose it, but it is not a right answer.",
+                        "Right to leave out: it is not a right answer."]
+    # the mark (ok) agrees with the words: a wrong option left out is the learner's right call
     assert [r.ok for r in fb.remarks] == [False, False, True]
 
 

@@ -15,7 +15,7 @@ from ssr_widgets.selfcheck import SelfCheck
 def test_single_choice_click_gives_explained_feedback_and_saves(sample, store):
     view = SelfCheck(sample.exercises["pick-one"], key="sample.yml#pick-one", store=store)
     assert view.feedback_html.value == ""
-    view.radio.value = "b"
+    view.choices.value = ["b"]
     view.check_button.click()
     html = view.feedback_html.value
     assert "✘ Not quite." in html  # right/wrong in words and symbols, not colour alone
@@ -23,7 +23,7 @@ def test_single_choice_click_gives_explained_feedback_and_saves(sample, store):
     assert "SSR is nationally owned." in html  # the right option is explained too
     saved = ProgressStore(store.path).get("sample.yml#pick-one")
     assert saved["answer"] == ["b"] and saved["completed"] is False
-    view.radio.value = "a"
+    view.choices.value = ["a"]
     view.check_button.click()
     assert "✔ Correct." in view.feedback_html.value
     assert ProgressStore(store.path).get("sample.yml#pick-one")["completed"] is True
@@ -31,10 +31,12 @@ def test_single_choice_click_gives_explained_feedback_and_saves(sample, store):
 
 def test_every_control_has_a_text_label(sample, store):
     single = SelfCheck(sample.exercises["pick-one"], key="k1", store=store)
-    assert single.radio.description and [label for label, _ in single.radio.options] == [
-        "National authorities", "Donors", "The UN mission"]
+    # one named group per question: the legend says which question and how many answers to choose
+    assert single.choices.legend.endswith(": choose one answer") and not single.choices.multiple
+    assert [text for text, _ in single.choices.options] == ["National authorities", "Donors", "The UN mission"]
     multi = SelfCheck(sample.exercises["pick-many"], key="k2", store=store)
-    assert [b.description for b in multi.boxes.values()] == ["Police", "Parliament", "Football federation"]
+    assert multi.choices.multiple and multi.choices.legend.endswith(": choose all answers that apply")
+    assert [text for text, _ in multi.choices.options] == ["Police", "Parliament", "Football federation"]
     sort = Classify(sample.exercises["sort"], key="k3", store=store)
     assert [d.description for d in sort.dropdowns.values()] == [
         "Police", "Parliament's defence committee", "Football federation"]
@@ -44,10 +46,10 @@ def test_every_control_has_a_text_label(sample, store):
 
 def test_multiple_choice(sample, store):
     view = SelfCheck(sample.exercises["pick-many"], key="k", store=store)
-    view.boxes["police"].value = True
+    view.choices.value = ["police"]
     view.check_button.click()
     assert "1 of the 2 right answers" in view.feedback_html.value
-    view.boxes["parliament"].value = True
+    view.choices.value = ["police", "parliament"]
     fb = view.check()
     assert fb.complete and "✔ Correct. You found all 2 right answers." in view.feedback_html.value
 
@@ -86,7 +88,7 @@ def test_answer_restored_in_a_new_view(sample, store):
 
 def test_reset_clears_widget_and_file(sample, store):
     view = SelfCheck(sample.exercises["pick-many"], key="k", store=store)
-    view.boxes["police"].value = True
+    view.choices.value = ["police"]
     view.check_button.click()
     view.reset_button.click()
     assert view.get_answer() == [] and "Cleared" in view.feedback_html.value
@@ -105,7 +107,7 @@ def test_damaged_progress_file_is_reported_in_the_exercise(sample, store):
     store.path.write_text("{{{ not json")
     view = SelfCheck(sample.exercises["pick-one"], key="k", store=store)
     assert "was damaged" in view.notice_html.value and "role=\"alert\"" in view.notice_html.value
-    view.radio.value = "a"
+    view.choices.value = ["a"]
     view.check_button.click()
     assert ProgressStore(store.path).get("k")["completed"] is True
 

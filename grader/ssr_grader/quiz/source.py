@@ -40,7 +40,7 @@ def _nbgrader(grade_id: str, *, grade: bool = False, solution: bool = False, loc
 #: Metadata key of the cells a learner's paper fills in: ``{"slot": "s01", "part": "question"|"control"}``.
 SLOT_KEY = "ssr_quiz"
 #: The placeholder question of the generic release; each learner's paper replaces it.
-PLACEHOLDER = "### Question {n}\n\n*Your own question {n} appears here in your paper.*"
+PLACEHOLDER = "## Question {n}\n\n*Your own question {n} appears here in your paper.*"
 
 
 def _slot_cells(slot: str, number: int, points: int) -> list:
@@ -91,7 +91,7 @@ def build_source_notebook(bank: ItemBank, quiz: QuizSettings, secret_id: str = "
         cells += _slot_cells(slot, number, quiz.points_per_item)
     oq = quiz.open_question
     cells.append(new_markdown_cell(
-        f"### Open question ({oq.points} points, marked by your trainer)\n\n{oq.prompt}\n\n"
+        f"## Open question ({oq.points} points, marked by your trainer)\n\n{oq.prompt}\n\n"
         "Write your answer in the next cell (double-click it to edit). About 100–200 words.",
         metadata=_nbgrader(f"{oq.id}_question", locked=True),
     ))

@@ -1,0 +1,313 @@
+"""Every exercise kind as a keyboard-only and screen-reader learner meets it, in JupyterLab (headless Chromium).
+
+For each kind (one answer, several answers, classify, match, order, actor map, scenario) a learner
+reaches the exercise, answers it and presses Check with Tab, arrow keys, Space and Enter alone; the
+notebook keeps every cell (keys pressed in an exercise, "d d" and "a" included, never reach
+JupyterLab's shortcuts), the answer is saved, and the feedback appears in the live region that was
+on the page before the key press. axe-core (npm, pinned in tests/browsers/) then checks every
+notebook's output, and each kind is measured at 1280 px and 320 px wide: no two boxes overlap and
+nothing is cut off (the actor map's picture keeps a readable size and scrolls sideways instead).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from ssr_widgets.loader import load_exercise
+
+from .conftest import ROOT
+from .lab_harness import copy_notebooks, exercise, jupyterlab, open_notebook, require_chromium, run_all
+
+pytestmark = pytest.mark.browser
+
+#: Screenshots of each kind at each width, kept for a person to look at after a run.
+SHOTS = Path(tempfile.gettempdir()) / "ssr-a11y-screenshots"
+AXE = ROOT / "tests" / "browsers" / "node_modules" / "axe-core" / "axe.min.js"
+SINGLE, MULTIPLE = "01_concept.yml#ssr-definition", "01_concept.yml#human-security"
+CLASSIFY = "01_concept.yml#security-sector-sort"
+MATCH, ACTORMAP = "03_actors.yml#coordination-problems", "03_actors.yml#solenna-actor-map"
+ORDER, SCENARIO = "04_support.yml#programme-cycle", "04_support.yml#solenna-entry-points"
+NOTEBOOK_KINDS = {
+    "01_concept.ipynb": (SINGLE, MULTIPLE, CLASSIFY),
+    "03_actors.ipynb": (MATCH, ACTORMAP),
+    "04_support.ipynb": (ORDER, SCENARIO),
+}
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    require_chromium()
+    SHOTS.mkdir(exist_ok=True)
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{AXE} is missing in CI: run-tests.sh installs it with npm ci")
+        pytest.skip("axe-core is not installed (run-tests.sh installs it with npm ci in tests/browsers)")
+    work = tmp_path_factory.mktemp("lab-a11y")
+    root = copy_notebooks(ROOT / "notebooks", work / "learner")
+    with jupyterlab(root, work) as server:
+        yield server
+
+
+# -- the keyboard --------------------------------------------------------------------------------
+
+def focused(page) -> dict:
+    return page.evaluate("""() => { const e = document.activeElement;
+        return {tag: e.tagName, type: e.type || '', label: e.getAttribute('aria-label') || '',
+                text: (e.labels && e.labels[0] ? e.labels[0].textContent : e.textContent || '').trim(),
+                value: e.value || ''}; }""")
+
+
+def tab_until(page, wanted, what: str, limit: int = 80) -> dict:
+    """Press Tab until the focused element is ``wanted`` (a predicate on :func:`focused`)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        if wanted(now):
+            return now
+    raise AssertionError(f"Tab never reached {what}; focus is on {focused(page)}")
+
+
+def choose_in_list(page, label: str, option: str) -> None:
+    """Tab to the list labelled ``label`` and choose ``option`` with arrow keys (a closed list changes in place)."""
+    tab_until(page, lambda f: f["tag"] == "SELECT" and f["text"].replace("\xa0", " ") == label, f"the list {label!r}")
+    options = page.evaluate("() => [...document.activeElement.options].map(o => o.text.replace(/\\u00a0/g, ' '))")
+    target = options.index(option)
+    page.keyboard.press("Home")
+    for _ in range(target):
+        page.keyboard.press("ArrowDown")
+    assert page.evaluate("() => document.activeElement.selectedIndex") == target, f"{label!r}: {option!r} not chosen"
+
+
+def press_check(page, widget, title: str, summary: str) -> None:
+    """Tab to "Check: <title>" and press Enter; the summary must appear in the live region that was already there."""
+    live = widget.locator(".ssr-feedback-area [role=status][aria-live=polite]")
+    assert live.count() == 1
+    live.evaluate("e => { e.dataset.probe = 'there-before'; }")
+    tab_until(page, lambda f: f["tag"] == "BUTTON" and f["label"] == f"Check: {title}", f"Check: {title}")
+    page.keyboard.press("Enter")
+    widget.locator("[data-probe=there-before]").get_by_text(summary).first.wait_for()
+
+
+def cell_count(page) -> int:
+    return page.locator(".jp-Notebook .jp-Cell").count()
+
+
+def start_at(widget) -> None:
+    """The learner arrives at the exercise: focus on its heading's first control, as after reading down to it."""
+    widget.scroll_into_view_if_needed()
+    widget.locator("h3.ssr-title").evaluate("h => { h.tabIndex = -1; h.focus(); }")
+
+
+def saved(lab, ref: str):
+    data = json.loads((lab.root / "ssr-progress.json").read_text(encoding="utf-8"))
+    return data["exercises"][ref]["answer"]
+
+
+def keyboard_single(page, lab, widget, ex) -> None:
+    wrong_first = next(o for o in ex.options if not o.correct)
+    right = next(o for o in ex.options if o.correct)
+    first = tab_until(page, lambda f: f["type"] == "radio", "the first option")
+    assert first["text"] == ex.options[0].text
+    for key in ("d", "d", "a", "b", "m"):  # notebook shortcuts in command mode; must stay in the exercise
+        page.keyboard.press(key)
+    index = [o.id for o in ex.options].index(wrong_first.id)
+    page.keyboard.press("Space") if index == 0 else [page.keyboard.press("ArrowDown") for _ in range(index)]
+    assert focused(page)["text"] == wrong_first.text
+    press_check(page, widget, ex.title, "Not quite.")
+    assert saved(lab, SINGLE) == [wrong_first.id]
+    # back into the group (Shift+Tab from Check reaches the chosen option): arrow keys move the choice
+    for _ in range(10):
+        page.keyboard.press("Shift+Tab")
+        if focused(page)["type"] == "radio":
+            break
+    assert focused(page)["text"] == wrong_first.text
+    ids = [o.id for o in ex.options]
+    step = ids.index(right.id) - ids.index(wrong_first.id)
+    for _ in range(abs(step)):
+        page.keyboard.press("ArrowDown" if step > 0 else "ArrowUp")
+    press_check(page, widget, ex.title, "Correct.")
+    assert saved(lab, SINGLE) == [right.id]
+
+
+def keyboard_multiple(page, lab, widget, ex) -> None:
+    for opt in ex.options:
+        now = tab_until(page, lambda f: f["type"] == "checkbox", f"the option {opt.text!r}")
+        assert now["text"] == opt.text
+        if opt.correct:
+            page.keyboard.press("Space")
+    press_check(page, widget, ex.title, "Correct.")
+    assert sorted(saved(lab, MULTIPLE)) == sorted(o.id for o in ex.options if o.correct)
+
+
+def keyboard_rows(page, lab, ref, widget, ex, rows: list[tuple[str, str]], summary: str) -> None:
+    for label, option in rows:
+        choose_in_list(page, label, option)
+        page.keyboard.press("d")
+        page.keyboard.press("d")
+    press_check(page, widget, ex.title, summary)
+
+
+def keyboard_actormap(page, lab, widget, ex) -> None:
+    for actor in ex.actors:
+        choose_in_list(page, f"{actor.name}: Level", ex.level(actor.level).label)
+        choose_in_list(page, f"{actor.name}: Role", ex.role(actor.role).label)
+    press_check(page, widget, ex.title, "Correct.")
+    assert saved(lab, ACTORMAP) == {a.id: {"level": a.level, "role": a.role} for a in ex.actors}
+    # the picture's scroll region is reached with Tab, so it can be scrolled with arrow keys
+    tab_until(page, lambda f: f["label"] == "The actor map (scrolls sideways)", "the map's scroll region")
+
+
+def keyboard_scenario(page, lab, widget, ex) -> None:
+    node = ex.nodes[0]
+    path = []
+    live = widget.locator(".ssr-feedback-area [role=status][aria-live=polite]")
+    live.evaluate("e => { e.dataset.probe = 'there-before'; }")
+    first = tab_until(page, lambda f: f["tag"] == "BUTTON" and f["text"] == node.choices[0].text, "the first choice")
+    assert first
+    while True:
+        choice = node.choices[0]
+        page.keyboard.press("Enter")
+        path.append(choice.id)
+        node = ex.node(choice.next)
+        if node.end:
+            # focus lands on "Play again", named after the story
+            page.wait_for_function("() => (document.activeElement.getAttribute('aria-label') || '')"
+                                   ".startsWith('Play again: ')")
+            break
+        page.wait_for_function("t => document.activeElement.textContent.trim() === t", arg=node.choices[0].text)
+    widget.locator("[data-probe=there-before]").get_by_text("Your path").first.wait_for(state="attached")
+    assert saved(lab, SCENARIO) == path
+
+
+@pytest.mark.parametrize("notebook", sorted(NOTEBOOK_KINDS))
+def test_each_kind_by_keyboard_alone(lab, page, notebook):
+    open_notebook(page, lab, notebook)
+    run_all(page)
+    cells = cell_count(page)
+    for ref in NOTEBOOK_KINDS[notebook]:
+        ex = load_exercise(ref)
+        widget = exercise(page, ex.title)
+        start_at(widget)
+        if ref == SINGLE:
+            keyboard_single(page, lab, widget, ex)
+        elif ref == MULTIPLE:
+            keyboard_multiple(page, lab, widget, ex)
+        elif ref == CLASSIFY:
+            labels = {c.id: c.label for c in ex.categories}
+            keyboard_rows(page, lab, ref, widget, ex, [(it.text, labels[it.category]) for it in ex.items], "Correct.")
+            assert saved(lab, ref) == {it.id: it.category for it in ex.items}
+        elif ref == MATCH:
+            labels = {a.id: a.label for a in ex.answers}
+            keyboard_rows(page, lab, ref, widget, ex, [(p.text, labels[p.answer]) for p in ex.prompts], "Correct.")
+            assert saved(lab, ref) == {p.id: p.answer for p in ex.prompts}
+        elif ref == ORDER:
+            keyboard_rows(page, lab, ref, widget, ex,
+                          [(f"Step {n}", s.text) for n, s in enumerate(ex.steps, start=1)], "Correct.")
+            assert saved(lab, ref) == [s.id for s in ex.steps]
+        elif ref == ACTORMAP:
+            keyboard_actormap(page, lab, widget, ex)
+        elif ref == SCENARIO:
+            keyboard_scenario(page, lab, widget, ex)
+        assert cell_count(page) == cells, f"{ref}: a key pressed in the exercise changed the notebook's cells"
+    check_layout(page, notebook)
+    violations = axe(page)
+    assert violations == [], f"{notebook}: axe-core found {json.dumps(violations, indent=1)}"
+
+
+# -- axe-core ------------------------------------------------------------------------------------
+
+def axe(page) -> list[dict]:
+    """axe-core's violations (every impact, best practices included) inside the notebook's outputs."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => {
+        const result = await axe.run({include: [['.jp-OutputArea-output']]}, {resultTypes: ['violations']});
+        return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
+    }""")
+
+
+OTHER_NOTEBOOKS = sorted(
+    str(p.relative_to(ROOT / "notebooks")) for p in (ROOT / "notebooks").rglob("*.ipynb")
+    if p.name not in NOTEBOOK_KINDS and ".ipynb_checkpoints" not in p.parts
+)
+
+
+@pytest.mark.parametrize("notebook", OTHER_NOTEBOOKS)
+def test_axe_finds_nothing_in_our_output(lab, page, notebook):
+    open_notebook(page, lab, notebook)
+    run_all(page)
+    assert page.locator(".jp-OutputArea-output").count() > 0
+    violations = axe(page)
+    assert violations == [], f"{notebook}: axe-core found {json.dumps(violations, indent=1)}"
+
+
+# -- layout at 1280 px and 320 px ---------------------------------------------------------------------
+
+BOXES = """(root) => {
+    const name = (e) => e.tagName.toLowerCase() + (e.className && e.className.baseVal === undefined
+        ? '.' + String(e.className).trim().split(/\\s+/).slice(0, 2).join('.') : '') + ' "'
+        + (e.textContent || '').trim().slice(0, 40) + '"';
+    const shown = (e) => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+        return r.width > 0 && r.height > 0 && s.visibility !== 'hidden'; };
+    const scrollers = [...root.querySelectorAll('.ssr-map-scroll')];
+    const scrolled = (e) => scrollers.some(s => s !== e && s.contains(e));
+    const atoms = [...root.querySelectorAll(
+        'h3, legend, .ssr-choice-option span, .ssr-prompt, .widget-label, select, button, input, '
+        + '.ssr-remark, .ssr-map-scroll, th, td')].filter(shown);
+    const box = root.getBoundingClientRect();
+    const problems = [];
+    for (const e of atoms) {
+        const r = e.getBoundingClientRect();
+        if (!scrolled(e) && (r.left < box.left - 1 || r.right > box.right + 1))
+            problems.push(`sticks out of the exercise (${Math.round(r.left)}..${Math.round(r.right)} vs `
+                          + `${Math.round(box.left)}..${Math.round(box.right)}): ${name(e)}`);
+        const s = getComputedStyle(e);
+        const hides = s.overflowX !== 'visible' || s.overflowY !== 'visible' || s.textOverflow === 'ellipsis';
+        if (!['SELECT', 'INPUT'].includes(e.tagName) && !e.classList.contains('ssr-map-scroll') && hides
+            && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1))
+            problems.push(`text cut off (${e.scrollWidth}x${e.scrollHeight} in ${e.clientWidth}x${e.clientHeight}): `
+                          + name(e));
+    }
+    if (box.right > document.documentElement.clientWidth + 1)
+        problems.push(`the exercise is wider than the screen: ${Math.round(box.right)}px`);
+    const leaves = atoms.filter(a => !atoms.some(b => b !== a && a.contains(b)));
+    for (let i = 0; i < leaves.length; i++) {
+        for (let j = i + 1; j < leaves.length; j++) {
+            const a = leaves[i].getBoundingClientRect(), b = leaves[j].getBoundingClientRect();
+            const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+            const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+            if (w > 1 && h > 1) problems.push(`overlap ${Math.round(w)}x${Math.round(h)}: ${name(leaves[i])} / `
+                                              + name(leaves[j]));
+        }
+    }
+    const svg = root.querySelector('.ssr-map-scroll svg');
+    return {problems, checked: atoms.length, svgWidth: svg ? svg.getBoundingClientRect().width : null};
+}"""
+
+
+def check_layout(page, notebook: str) -> None:
+    """Every kind in the notebook, measured at 1280 px and at 320 px wide (a screenshot of each is kept)."""
+    for width in (1280, 320):
+        if width < 760 and page.locator("#jp-left-stack").is_visible():
+            # as on a phone, where JupyterLab opens with its side panel closed
+            page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()
+            page.locator("#jp-left-stack").wait_for(state="hidden")
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(400)  # JupyterLab relayouts on resize
+        for ref in NOTEBOOK_KINDS[notebook]:
+            ex = load_exercise(ref)
+            widget = exercise(page, ex.title)
+            widget.scroll_into_view_if_needed()
+            found = widget.evaluate(BOXES)
+            assert found["checked"] > 5, f"{ref} at {width}px: nothing measured"
+            assert found["problems"] == [], f"{ref} at {width}px:\n" + "\n".join(found["problems"])
+            if ref == ACTORMAP:
+                assert found["svgWidth"] >= 440, f"the actor map shrank to {found['svgWidth']}px at {width}px"
+            widget.screenshot(path=str(SHOTS / f"{ref.replace('#', '_').replace('.yml', '')}-{width}.png"))
+    page.set_viewport_size({"width": 1280, "height": 1600})
