@@ -7,6 +7,7 @@ import math
 import os
 import shutil
 from collections import Counter
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -233,3 +234,67 @@ def test_lms_pretest_at_the_start_then_quiz_at_the_end_through_the_cli(tmp_path)
     assert result.exit_code == 0, result.output
     assert "moodle-77: pre_test.ipynb: a later copy with different answers was not used" in result.output
     assert read_pretests(course)["moodle-77"].values == {first.var: "A"}
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="needs root to create a system account for the learner, as on a JupyterHub")
+def test_exchange_with_nbgrader_pretest_at_the_start_quiz_at_the_end(tmp_path):
+    """A learner fetches with nbgrader, submits the pre-test at the start, then the quiz and a changed pre-test at the
+    end; the trainer collects once, at the end: the pre-test of the start counts, the quiz of the end is graded."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from ssr_grader.grading.autograde import autograde_all
+    from ssr_grader.intake.exchange import collect_exchange
+    from ssr_grader.quiz.release import release_to_exchange
+
+    from .test_quiz_pipeline import _account, _learner_nbgrader
+
+    exchange = Path(tempfile.mkdtemp(prefix="ssr-exchange-", dir="/tmp"))
+    exchange.chmod(0o777)
+    learner = "ssrt-pretest"
+    try:
+        course = make_course(tmp_path / "course", exchange=exchange)
+        release_to_exchange(course, [learner])
+        uid = _account(learner)
+        home = Path(f"/home/{learner}")
+        work = home / "work"
+        work.mkdir(exist_ok=True)
+        (work / "nbgrader_config.py").write_text(
+            f"c = get_config()\nc.CourseDirectory.course_id = 'ssr-intro'\nc.Exchange.root = {str(exchange)!r}\n"
+            "c.Exchange.path_includes_course = True\n")
+        shutil.chown(work, uid, uid)
+        env = {**os.environ, "SSR_EXCHANGE": str(exchange), "USER": learner, "LOGNAME": learner, "HOME": str(home),
+               "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+        run = {"env": env, "user": uid, "group": uid, "capture_output": True, "text": True, "cwd": work}
+        nbgrader = _learner_nbgrader(uid)
+        done = subprocess.run([*nbgrader, "fetch_assignment", course.quiz.assignment], **run)
+        assert done.returncode == 0, done.stderr[-2000:]
+        mine = next(work.rglob(f"papers/{learner}/{PRETEST_NOTEBOOK}"))
+        pt = load_pretest()
+        first = pt.fields[0]
+
+        def answer(path, nb):
+            nbformat.write(nb, path)
+            shutil.chown(path, uid, uid)
+
+        answer(mine, fill_answers(nbformat.read(mine, as_version=4), {first.var: "D"}))  # at the start
+        done = subprocess.run([*nbgrader, "submit", course.quiz.assignment], **run)
+        assert done.returncode == 0, done.stderr[-2000:]
+        answers, expected = known_mix(course, learner)  # at the end: the quiz, and the pre-test changed
+        quiz = next(work.rglob(f"papers/{learner}/{course.quiz.notebook}"))
+        answer(quiz, fill(nbformat.read(quiz, as_version=4), answers))
+        answer(mine, nbformat.read(course.released_notebook.parent / PRETEST_NOTEBOOK, as_version=4))
+        answer(mine, fill_answers(nbformat.read(mine, as_version=4), {first.var: key(pt, first)}))
+        done = subprocess.run([*nbgrader, "submit", course.quiz.assignment], **run)
+        assert done.returncode == 0, done.stderr[-2000:]
+
+        report = collect_exchange(course)
+        assert [a.student for a in report.accepted] == [learner], report
+        assert read_pretests(course)[learner].values == {first.var: "D"}
+        (outcome,) = autograde_all(course)
+        assert outcome.graded and outcome.score == expected
+    finally:
+        shutil.rmtree(exchange, ignore_errors=True)
+        subprocess.run(["userdel", "--remove", learner], capture_output=True)
