@@ -1,1 +1,1 @@
-"""Stage 4, reporting: grades for the LMS, the cohort report, item analysis and the course evaluation."""
+"""Stage 4, reporting: grades for the LMS, the cohort report, item analysis, learning gain and the course evaluation."""
