@@ -4,7 +4,8 @@ Rows are levels, columns are roles; each actor stands in the cell where it belon
 (placed right), ✘ with "you chose: ..." (placed wrong) or "?" (not placed), so the marks read
 in words and symbols, not colour alone. Coordination links are arrows with a label. Every text
 is escaped. The picture carries ``role="img"``, a ``<title>`` and an ``aria-label``; the view
-lists the same links as text for screen readers.
+lists the same links as text for screen readers. It is drawn at its own size (12 px text), never
+shrunk: on a narrow screen the view lets it scroll sideways, and shows the same data as a table.
 """
 
 from __future__ import annotations
@@ -141,7 +142,7 @@ def actor_map_svg(exercise: ActorMapExercise, placed: Mapping[str, Mapping[str, 
              f"{len(exercise.links)} coordination links. The same information is written out below the map.")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{esc(label)}" '
-        f'viewBox="0 0 {width} {height}" width="100%" style="max-width: {width}px; font: 12px sans-serif;">'
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" style="font: 12px sans-serif;">'
         f"<title>{esc(exercise.title)}: actor map</title>"
         f'<defs><marker id="{marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
         f'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#5b7fa6"/></marker></defs>'

@@ -83,8 +83,8 @@ _STYLE = """<style>
   overflow: visible; text-overflow: clip; text-align: left; padding-right: 0.6em; }
 .ssr-exercise .widget-dropdown > select { min-width: 9em; height: auto; min-height: var(--jp-widgets-inline-height, 28px); }
 .ssr-actor-row { flex-wrap: wrap; gap: 0 0.5em; margin-bottom: 0.3em; }
+.ssr-exercise > *, .ssr-exercise .widget-html-content { min-width: 0; max-width: 100%; }
 .ssr-map-scroll { overflow-x: auto; max-width: 100%; }
-.ssr-map-scroll svg { min-width: 34em; }
 .ssr-map-table { border-collapse: collapse; margin: 0.5em 0; }
 .ssr-map-table th, .ssr-map-table td { border: 1px solid #bbb; padding: 0.2em 0.5em; text-align: left;
   vertical-align: top; }

@@ -40,10 +40,11 @@ from .written_work import (
 __all__ = ["Writing"]
 
 _STYLE = """<style>
-.ssr-write .widget-textarea { flex-direction: column; align-items: stretch; width: 100%; height: auto; }
+.ssr-write .widget-textarea { flex-direction: column; align-items: stretch; width: auto; align-self: stretch;
+  height: auto; }
 .ssr-write .widget-textarea > .widget-label { width: auto !important; max-width: none; text-align: left;
   font-weight: 600; white-space: normal; height: auto; line-height: 1.4; padding: 0 0 0.15em; overflow: visible; }
-.ssr-write .widget-textarea > textarea { width: 100%; font: inherit; line-height: 1.45; resize: vertical; }
+.ssr-write .widget-textarea > textarea { width: 100%; box-sizing: border-box; font: inherit; line-height: 1.45; resize: vertical; }
 .ssr-write-hint { margin: 0.9em 0 0.1em; line-height: 1.4; }
 .ssr-write-count { color: #444; }
 .ssr-write-count.ssr-over { color: #8a1f11; font-weight: 600; }
@@ -81,9 +82,9 @@ class Writing(ExerciseView[WriteExercise]):
             box = widgets.Textarea(
                 value="", description=f.label, description_allow_html=False, rows=f.rows,
                 placeholder="Write here, in plain text.", continuous_update=False,
-                style={"description_width": "initial"}, layout=widgets.Layout(width="100%"),
+                style={"description_width": "initial"},
             )
-            box.add_class("ssr-write-box")
+            box.add_class("ssr-write-box")  # as wide as the exercise, margins included (see _STYLE)
             counter = widgets.HTML(value="")
             box.observe(lambda _change, fid=f.id: self._count(fid), names="value")
             self.boxes[f.id], self.counters[f.id] = box, counter

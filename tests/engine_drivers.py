@@ -116,6 +116,10 @@ class FirefoxBiDi:
     def press(self, key: str) -> None:
         self._do("press", key=key)
 
+    def type(self, text: str) -> None:
+        """Type ``text`` into the focused element, key by key."""
+        self._do("type", text=text)
+
     def screenshot(self, path: Path) -> None:
         self._do("screenshot", path=str(path))
 
@@ -209,6 +213,12 @@ class WebKitSelenium:
         from selenium.webdriver.common.action_chains import ActionChains
 
         ActionChains(self.driver).send_keys(_WEBDRIVER_KEYS.get(key, key)).perform()
+
+    def type(self, text: str) -> None:
+        """Type ``text`` into the focused element, key by key."""
+        from selenium.webdriver.common.action_chains import ActionChains
+
+        ActionChains(self.driver).send_keys(text).perform()
 
     def screenshot(self, path: Path) -> None:
         self.driver.save_screenshot(str(path))

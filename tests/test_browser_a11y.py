@@ -1,6 +1,6 @@
 """Every exercise kind as a keyboard-only and screen-reader learner meets it, in JupyterLab (headless Chromium).
 
-For each kind (one answer, several answers, classify, match, order, actor map, scenario) a learner
+For each kind (one answer, several answers, classify, written work, match, order, actor map, scenario) a learner
 reaches the exercise, answers it and presses Check with Tab, arrow keys, Space and Enter alone; the
 notebook keeps every cell (keys pressed in an exercise, "d d" and "a" included, never reach
 JupyterLab's shortcuts), the answer is saved, and the feedback appears in the live region that was
@@ -16,6 +16,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from ssr_widgets.loader import load_exercise
@@ -29,11 +30,11 @@ pytestmark = pytest.mark.browser
 SHOTS = Path(tempfile.gettempdir()) / "ssr-a11y-screenshots"
 AXE = ROOT / "tests" / "browsers" / "node_modules" / "axe-core" / "axe.min.js"
 SINGLE, MULTIPLE = "01_concept.yml#ssr-definition", "01_concept.yml#human-security"
-CLASSIFY = "01_concept.yml#security-sector-sort"
+CLASSIFY, WRITE = "01_concept.yml#security-sector-sort", "01_concept.yml#note-ssr-is-political"
 MATCH, ACTORMAP = "03_actors.yml#coordination-problems", "03_actors.yml#solenna-actor-map"
 ORDER, SCENARIO = "04_support.yml#programme-cycle", "04_support.yml#solenna-entry-points"
 NOTEBOOK_KINDS = {
-    "01_concept.ipynb": (SINGLE, MULTIPLE, CLASSIFY),
+    "01_concept.ipynb": (SINGLE, MULTIPLE, CLASSIFY, WRITE),
     "03_actors.ipynb": (MATCH, ACTORMAP),
     "04_support.ipynb": (ORDER, SCENARIO),
 }
@@ -77,20 +78,27 @@ def choose_in_list(page, label: str, option: str) -> None:
     tab_until(page, lambda f: f["tag"] == "SELECT" and f["text"].replace("\xa0", " ") == label, f"the list {label!r}")
     options = page.evaluate("() => [...document.activeElement.options].map(o => o.text.replace(/\\u00a0/g, ' '))")
     target = options.index(option)
+    for key in ("d", "d", "a"):  # notebook shortcuts in command mode (on a list they only jump to an option)
+        page.keyboard.press(key)
     page.keyboard.press("Home")
     for _ in range(target):
         page.keyboard.press("ArrowDown")
     assert page.evaluate("() => document.activeElement.selectedIndex") == target, f"{label!r}: {option!r} not chosen"
 
 
-def press_check(page, widget, title: str, summary: str) -> None:
-    """Tab to "Check: <title>" and press Enter; the summary must appear in the live region that was already there."""
+def press_check(page, widget, title: str, summary: str, button: str = "Check") -> None:
+    """Tab to "<button>: <title>" and press Enter; the summary must appear in the live region that was already there."""
     live = widget.locator(".ssr-feedback-area [role=status][aria-live=polite]")
     assert live.count() == 1
     live.evaluate("e => { e.dataset.probe = 'there-before'; }")
-    tab_until(page, lambda f: f["tag"] == "BUTTON" and f["label"] == f"Check: {title}", f"Check: {title}")
+    tab_until(page, lambda f: f["tag"] == "BUTTON" and f["label"] == f"{button}: {title}", f"{button}: {title}")
     page.keyboard.press("Enter")
-    widget.locator("[data-probe=there-before]").get_by_text(summary).first.wait_for()
+    try:
+        widget.locator("[data-probe=there-before]").get_by_text(summary).first.wait_for(timeout=30_000)
+    except Exception:
+        shown = widget.locator(".ssr-feedback-area").inner_text()
+        raise AssertionError(
+            f"{title}: {summary!r} not announced in the live region; it shows: {shown[:600]}") from None
 
 
 def cell_count(page) -> int:
@@ -147,9 +155,23 @@ def keyboard_multiple(page, lab, widget, ex) -> None:
 def keyboard_rows(page, lab, ref, widget, ex, rows: list[tuple[str, str]], summary: str) -> None:
     for label, option in rows:
         choose_in_list(page, label, option)
-        page.keyboard.press("d")
-        page.keyboard.press("d")
     press_check(page, widget, ex.title, summary)
+
+
+def keyboard_write(page, lab, widget, ex) -> None:
+    texts = {}
+    for field in ex.fields:
+        tab_until(page, lambda f, label=field.label: f["tag"] == "TEXTAREA" and f["text"] == label, field.label)
+        texts[field.id] = f"My {field.label.lower()}: a, d, d and m are letters here, not shortcuts."
+        page.keyboard.type(texts[field.id])
+    press_check(page, widget, ex.title, "Saved. Every part is written.", button="Save my work")
+    # the checklist appears once every part is written; Space ticks a point, and the tick is saved
+    first = ex.checklist[0]
+    tab_until(page, lambda f: f["type"] == "checkbox" and f["text"] == first.text, "the first checklist point")
+    page.keyboard.press("Space")
+    page.wait_for_function("() => document.activeElement.checked")
+    widget.locator("[data-probe=there-before]").get_by_text("You ticked 1 of").first.wait_for()
+    assert saved(lab, WRITE) == {"fields": texts, "ticked": [first.id]}
 
 
 def keyboard_actormap(page, lab, widget, ex) -> None:
@@ -209,6 +231,8 @@ def test_each_kind_by_keyboard_alone(lab, page, notebook):
             keyboard_rows(page, lab, ref, widget, ex,
                           [(f"Step {n}", s.text) for n, s in enumerate(ex.steps, start=1)], "Correct.")
             assert saved(lab, ref) == [s.id for s in ex.steps]
+        elif ref == WRITE:
+            keyboard_write(page, lab, widget, ex)
         elif ref == ACTORMAP:
             keyboard_actormap(page, lab, widget, ex)
         elif ref == SCENARIO:
@@ -222,14 +246,22 @@ def test_each_kind_by_keyboard_alone(lab, page, notebook):
 # -- axe-core ------------------------------------------------------------------------------------
 
 def axe(page) -> list[dict]:
-    """axe-core's violations (every impact, best practices included) inside the notebook's outputs."""
+    """axe-core's violations (every impact, best practices included) in what the course puts on the page.
+
+    That is the notebook's outputs (the widgets) and its rendered Markdown (the course text), not
+    JupyterLab's own interface around them.
+    """
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    return page.evaluate("""async () => {
-        const result = await axe.run({include: [['.jp-OutputArea-output']]}, {resultTypes: ['violations']});
-        return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
+    found = page.evaluate("""async () => {
+        const ours = [...document.querySelectorAll('.jp-OutputArea-output, .jp-MarkdownOutput')];
+        const result = await axe.run({include: ours}, {resultTypes: ['violations']});
+        const checked = ours.reduce((n, e) => n + e.querySelectorAll('*').length, 0);
+        return {checked, violations: result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}))};
     }""")
+    assert found["checked"] > 20, f"axe-core was given only {found['checked']} elements: did the notebook render?"
+    return found["violations"]
 
 
 OTHER_NOTEBOOKS = sorted(
@@ -240,9 +272,12 @@ OTHER_NOTEBOOKS = sorted(
 
 @pytest.mark.parametrize("notebook", OTHER_NOTEBOOKS)
 def test_axe_finds_nothing_in_our_output(lab, page, notebook):
+    nb = nbformat.read(ROOT / "notebooks" / notebook, as_version=4)
     open_notebook(page, lab, notebook)
-    run_all(page)
-    assert page.locator(".jp-OutputArea-output").count() > 0
+    if any(c.cell_type == "code" and c.source.strip() for c in nb.cells):
+        run_all(page)
+        assert page.locator(".jp-OutputArea-output").count() > 0
+    assert page.locator(".jp-MarkdownOutput").count() > 0
     violations = axe(page)
     assert violations == [], f"{notebook}: axe-core found {json.dumps(violations, indent=1)}"
 
@@ -258,7 +293,7 @@ BOXES = """(root) => {
     const scrollers = [...root.querySelectorAll('.ssr-map-scroll')];
     const scrolled = (e) => scrollers.some(s => s !== e && s.contains(e));
     const atoms = [...root.querySelectorAll(
-        'h3, legend, .ssr-choice-option span, .ssr-prompt, .widget-label, select, button, input, '
+        'h3, legend, .ssr-choice-option span, .ssr-prompt, .widget-label, select, button, input, textarea, '
         + '.ssr-remark, .ssr-map-scroll, th, td')].filter(shown);
     const box = root.getBoundingClientRect();
     const problems = [];
@@ -269,7 +304,7 @@ BOXES = """(root) => {
                           + `${Math.round(box.left)}..${Math.round(box.right)}): ${name(e)}`);
         const s = getComputedStyle(e);
         const hides = s.overflowX !== 'visible' || s.overflowY !== 'visible' || s.textOverflow === 'ellipsis';
-        if (!['SELECT', 'INPUT'].includes(e.tagName) && !e.classList.contains('ssr-map-scroll') && hides
+        if (!['SELECT', 'INPUT', 'TEXTAREA'].includes(e.tagName) && !e.classList.contains('ssr-map-scroll') && hides
             && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1))
             problems.push(`text cut off (${e.scrollWidth}x${e.scrollHeight} in ${e.clientWidth}x${e.clientHeight}): `
                           + name(e));

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.browser
 
 ENGINES = ["firefox", "webkit"]
 SECTION = "01_concept"
-ANSWERED_KINDS = {"choice", "classify"}  # the kinds this smoke knows how to answer
+ANSWERED_KINDS = {"choice", "classify", "write"}  # the kinds this smoke knows how to answer
 
 
 def require(engine: str) -> None:
@@ -115,12 +115,12 @@ def exercise_scope(title: str) -> str:
             f"norm((w.querySelector('h3.ssr-title') || {{}}).textContent) === {json.dumps(title)});")
 
 
-def check_and_read(b, title: str, summary: str, also: str) -> None:
-    """Press the exercise's Check and wait for feedback holding ``summary`` and ``also`` (an explanation)."""
+def check_and_read(b, title: str, summary: str, also: str, button: str = "Check") -> None:
+    """Press the exercise's Check (``button``) and wait for feedback holding ``summary`` and ``also``."""
     scope = exercise_scope(title)
     b.click(mark(b, f"const w = (function() {{ {scope} }})(); "
-                    "return w && [...w.querySelectorAll('button')].find(x => norm(x.textContent) === 'Check');",
-                 f"the Check button of {title!r}"))
+                    "return w && [...w.querySelectorAll('button')].find(x => norm(x.textContent) === arguments[0]);",
+                 f"the {button} button of {title!r}", button))
     wait_for(b, f"""const w = (function() {{ {scope} }})();
                     const f = w && w.querySelector('.ssr-feedback');
                     const t = f ? norm(f.textContent) : '';
@@ -172,6 +172,17 @@ def section_one(b, lab) -> None:
             check_and_read(b, ex.title, check_classify(ex, placed).summary.split(" Read")[0],
                            f"Not right: you chose {labels[wrong_box]}. It belongs in: {labels[first.category]}.")
             answered[ex.id] = placed
+            break
+
+    for ex in exercises:
+        if ex.kind == "write":  # text boxes: a line typed in each, then saved
+            for field in ex.fields:
+                b.click(labelled(b, exercise_scope(ex.title), field.label))
+                b.type(f"My {field.label.lower()}.")
+            b.press("Tab")  # leaving the box sends its text
+            check_and_read(b, ex.title, "Saved. Every part is written.", "compare your work with the model answer",
+                           button="Save my work")
+            answered[ex.id] = {"fields": {f.id: f"My {f.label.lower()}." for f in ex.fields}, "ticked": []}
             break
 
     saved = json.loads((lab.root / "ssr-progress.json").read_text(encoding="utf-8"))["exercises"]

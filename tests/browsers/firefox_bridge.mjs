@@ -3,7 +3,8 @@
 //   node firefox_bridge.mjs <firefox executable> <width> <height>
 // Commands: {"op": "goto", "url"} | {"op": "js", "body", "args"} (a function body using `arguments`, as
 // Selenium's execute_script) | {"op": "click", "selector"} | {"op": "select", "selector", "label"} |
-// {"op": "press", "key"} | {"op": "screenshot", "path"} | {"op": "close"}.
+// {"op": "press", "key"} | {"op": "type", "text"} (into the focused element) | {"op": "screenshot", "path"} |
+// {"op": "close"}.
 // Answers: {"ok": value} or {"error": message}. The first line out is {"ok": "<browser version>"} once launched.
 import readline from "node:readline";
 import puppeteer from "puppeteer-core";
@@ -58,6 +59,7 @@ const ops = {
     await page.select(selector, value);
   },
   press: async ({ key }) => page.keyboard.press(key === "Space" ? " " : key),
+  type: async ({ text }) => page.keyboard.type(text),
   screenshot: async ({ path }) => {
     await page.screenshot({ path });
   },
