@@ -44,7 +44,8 @@ _STYLE = """<style>
   height: auto; }
 .ssr-write .widget-textarea > .widget-label { width: auto !important; max-width: none; text-align: left;
   font-weight: 600; white-space: normal; height: auto; line-height: 1.4; padding: 0 0 0.15em; overflow: visible; }
-.ssr-write .widget-textarea > textarea { width: 100%; box-sizing: border-box; font: inherit; line-height: 1.45; resize: vertical; }
+.ssr-write .widget-textarea > textarea { width: 100%; box-sizing: border-box; font: inherit; line-height: 1.45;
+  resize: vertical; }
 .ssr-write-hint { margin: 0.9em 0 0.1em; line-height: 1.4; }
 .ssr-write-count { color: #444; }
 .ssr-write-count.ssr-over { color: #8a1f11; font-weight: 600; }
