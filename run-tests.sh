@@ -43,4 +43,10 @@ if ! cmp -s "$browsers/package-lock.json" "$browsers/node_modules/.installed-pac
     cp "$browsers/package-lock.json" "$browsers/node_modules/.installed-package-lock.json"
 fi
 
+# The cohort hub's proxy (configurable-http-proxy, npm), pinned in hub/package-lock.json, for tests/test_hub.py.
+if ! cmp -s hub/package-lock.json hub/node_modules/.installed-package-lock.json; then
+    npm ci --prefix hub --ignore-scripts --no-audit --no-fund --loglevel=error
+    cp hub/package-lock.json hub/node_modules/.installed-package-lock.json
+fi
+
 exec .venv/bin/python -m pytest "$@"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -399,17 +400,166 @@ def feedback_cmd(course_dir: Path | None, release_to_exchange: bool) -> None:
     course = _course(course_dir)
     api = course.api()
     graded = [p.name for p in sorted((course.root / "autograded").glob("*")) if (p / course.quiz.assignment).is_dir()]
-    failed = []
+    failed, released, not_exchange = [], [], []
     for student in graded:
         if not api.generate_feedback(course.quiz.assignment, student, force=True)["success"]:
             failed.append(student)
         elif release_to_exchange:
-            api.release_feedback(course.quiz.assignment, student)
+            # nbgrader files exchange feedback under the submission's secret: only exchange submissions have one
+            if (course.root / "feedback" / student / course.quiz.assignment / "submission_secret.txt").is_file():
+                if api.release_feedback(course.quiz.assignment, student)["success"]:
+                    released.append(student)
+                else:
+                    failed.append(student)
+            else:
+                not_exchange.append(student)
     click.echo(f"Feedback written for {len(graded) - len(failed)} learners in {course.root / 'feedback'}.")
+    if release_to_exchange:
+        click.echo(f"Returned through the exchange to {len(released)} learners: they see it with nbgrader's "
+                   "Assignment List (Fetch Feedback) or  nbgrader fetch_feedback.")
+    if not_exchange:
+        click.echo(f"Not handed in through the exchange (send their feedback another way): {', '.join(not_exchange)}")
     if failed:
         click.echo(f"No feedback for: {', '.join(failed)}")
     click.echo("Next: export grades:  ssr-trainer export")
 
+
+
+@main.group("hub")
+def hub_group() -> None:
+    """A cohort server: JupyterHub with an account per learner, the nbgrader exchange and the formgrader.
+
+    \b
+    The cohort day (as root, from the checkout; see hub/README.md):
+      ssr-trainer hub accounts --trainers trainers.csv     # trainers' accounts (formgrader)
+      ssr-trainer hub accounts cohort-2026-11.csv          # learners' accounts, passwords printed once
+      ssr-trainer hub start                                # http://127.0.0.1:8000/
+    """
+
+
+@hub_group.command("accounts")
+@click.argument("roster_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@course_dir_option
+@click.option("--trainers", is_flag=True, help="the file lists trainers: they get the formgrader, not the quiz")
+@click.option("--passwords-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="also write the new passwords to this CSV (made readable by you only; never overwritten)")
+def hub_accounts_cmd(roster_file: Path, course_dir: Path | None, trainers: bool, passwords_file: Path | None) -> None:
+    """Make a system account (the hub login) for each learner of a roster, with a password printed once.
+
+    The roster is read as  ssr-trainer roster  reads it (our CSV or an LMS's file). The account
+    name is the learner's id; an id that cannot safely be an account name, or that names an
+    account outside the course, is refused with the reason and nothing is done for it. Accounts
+    that already exist in the course are kept, passwords too: run it again after adding learners.
+    Needs root.
+
+    \b
+    Examples:
+      sudo .venv/bin/ssr-trainer hub accounts cohort-2026-11.csv
+      sudo .venv/bin/ssr-trainer hub accounts --trainers trainers.csv --passwords-file ~/trainers-passwords.csv
+    """
+    from .hub.accounts import AccountError, course_groups, course_id_of, create_accounts, require_root
+    from .intake.roster import RosterError, read_roster
+
+    try:
+        require_root("Creating hub accounts")
+        learners, notes = read_roster(roster_file)
+        course = _course(course_dir)
+        course_id = course_id_of(course)
+    except (AccountError, RosterError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for note in notes:
+        click.echo(f"Note: {roster_file.name}: {note}")
+    if passwords_file is not None and passwords_file.exists():
+        raise click.ClickException(f"{passwords_file} already exists: give a new file name")
+    try:
+        report = create_accounts(learners, course_id, trainer=trainers)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    group = course_groups(course_id)[1 if trainers else 0]
+    click.echo(f"Accounts in {group}: {len(report.created)} created, {len(report.kept)} already there (unchanged), "
+               f"{len(report.refused)} refused.")
+    if report.created:
+        click.echo("New accounts and their passwords (shown this once; hand each person theirs):")
+        width = max(len(a.account) for a in report.created)
+        for a in report.created:
+            click.echo(f"  {a.account:<{width}}  {a.password}  {a.learner.full_name}")
+    if passwords_file is not None and report.created:
+        import csv
+        import io
+
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(["account", "password", "first name", "last name"])
+        for a in report.created:
+            writer.writerow([a.account, a.password, a.learner.first_name, a.learner.last_name])
+        fd = os.open(passwords_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(buf.getvalue())
+        click.echo(f"Passwords also written to {passwords_file} (readable by you only): delete it once handed out.")
+    if report.kept:
+        click.echo(f"Already accounts of the course (passwords unchanged): {', '.join(report.kept)}")
+    if report.refused:
+        click.echo(f"Refused ({len(report.refused)}):")
+        for learner_id, why in report.refused:
+            click.echo(f"  {learner_id!r} {why}")
+    if trainers:
+        click.echo(f"Next: give the course folder to a trainer (the formgrader runs as its owner):  "
+                   f"chown -R <trainer> {course.root}; then  ssr-trainer hub start")
+    else:
+        click.echo("Next: the roster in the gradebook too, if not done yet:  ssr-trainer roster "
+                   f"{roster_file.name}; then  ssr-trainer hub start")
+    if report.refused:
+        sys.exit(1)
+
+
+@hub_group.command("start")
+@course_dir_option
+@click.option("--ip", default="127.0.0.1", show_default=True,
+              help="the address to listen on (another than loopback needs TLS: --ssl-cert/--ssl-key or --behind-tls-proxy)")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--learner-python", default=None,
+              help="the Python learners' servers run with (default: this one; every account must be able to run it)")
+@click.option("--exchange", type=click.Path(file_okay=False, path_type=Path), default=Path("/srv/nbgrader/exchange"),
+              show_default=True, help="nbgrader's exchange folder")
+@click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("/srv/ssr-hub"),
+              show_default=True, help="the hub's database, cookie secret and logs")
+@click.option("--ssl-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
+@click.option("--ssl-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
+@click.option("--behind-tls-proxy", is_flag=True, help="a reverse proxy in front of the hub terminates TLS")
+@click.option("--idle-minutes", type=click.IntRange(5, 24 * 60), default=60, show_default=True,
+              help="stop a server idle this long (its files stay)")
+@click.option("--check", is_flag=True, help="check this machine and print what would start, without starting it")
+def hub_start_cmd(course_dir: Path | None, ip: str, port: int, learner_python: str | None, exchange: Path,
+                  state_dir: Path, ssl_cert: Path | None, ssl_key: Path | None, behind_tls_proxy: bool,
+                  idle_minutes: int, check: bool) -> None:
+    """Start the cohort server (JupyterHub, config hub/jupyterhub_config.py) and print its address. Needs root.
+
+    \b
+    Examples:
+      sudo .venv/bin/ssr-trainer hub start
+      sudo .venv/bin/ssr-trainer hub start --ip 0.0.0.0 --port 443 --ssl-cert /etc/ssl/hub.pem --ssl-key /etc/ssl/hub.key
+    """
+    from .hub.launch import HubSetupError, plan_hub, run_hub
+
+    course = _course(course_dir)
+    try:
+        plan = plan_hub(course.root, ip=ip, port=port, python=learner_python, exchange=exchange.resolve(),
+                        state_dir=state_dir.resolve(), ssl_cert=ssl_cert, ssl_key=ssl_key,
+                        behind_tls_proxy=behind_tls_proxy, idle_minutes=idle_minutes)
+    except HubSetupError as exc:
+        raise click.ClickException(str(exc)) from None
+    for note in plan.notes:
+        click.echo(f"Note: {note}")
+    click.echo(f"Cohort server: {plan.url}  (learners log in with the account and password from  ssr-trainer hub "
+               "accounts)")
+    click.echo(f"Formgrader for trainers: {plan.url}services/{plan.env['SSR_HUB_COURSE']}/formgrader  (open it in "
+               "its own tab)")
+    if check:
+        click.echo(f"Checked; not started (--check). It would run: {' '.join(plan.command)}")
+        return
+    click.echo("Stop it with Ctrl+C; learners' files stay in their home folders.")
+    sys.stdout.flush()
+    sys.exit(run_hub(plan))
 
 
 @main.group("issuer-key")

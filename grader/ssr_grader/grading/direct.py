@@ -321,13 +321,13 @@ def _late_penalty(course: Course, gb, sub, snb, student: str, score: float) -> f
 
 
 def _write_autograded(course: Course, student: str, nb: dict, submitted: Path) -> None:
-    """The autograded folder as nbgrader leaves it: the graded notebook and the submission's timestamp, read-only."""
+    """The autograded folder as nbgrader leaves it: the graded notebook, the timestamp (and secret), read-only."""
     folder = course.root / "autograded" / student / course.quiz.assignment
     folder.mkdir(parents=True, exist_ok=True)
     mode = 0o664 if course.api().coursedir.groupshared else 0o444
-    for name, text in ((course.quiz.notebook, json.dumps(nb, indent=1, ensure_ascii=False) + "\n"),
-                       ("timestamp.txt", (submitted / "timestamp.txt").read_text(encoding="utf-8")
-                        if (submitted / "timestamp.txt").exists() else None)):
+    kept = {name: (submitted / name).read_text(encoding="utf-8") if (submitted / name).exists() else None
+            for name in ("timestamp.txt", "submission_secret.txt")}  # the secret: feedback through the exchange
+    for name, text in ((course.quiz.notebook, json.dumps(nb, indent=1, ensure_ascii=False) + "\n"), *kept.items()):
         if text is None:
             continue
         path = folder / name

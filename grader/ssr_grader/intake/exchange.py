@@ -11,6 +11,7 @@ the size limit are not read. Of a learner's own submissions the newest is taken.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -111,6 +112,19 @@ def _first_pretest(submissions: list[tuple[datetime, Path]], student: str, uid: 
     return _own_pretest(submissions[-1][1], student, uid)
 
 
+_SECRET = re.compile(r"[0-9a-f]{32,256}")
+
+
+def _submission_secret(folder: Path, uid: int) -> str | None:
+    """The secret nbgrader's submit wrote into this submission (hex only), which ``release_feedback`` files the
+    learner's feedback under; None when it is missing, not the learner's own, or not what nbgrader writes."""
+    data, _problem = _read_own_file(folder, "submission_secret.txt", uid)
+    if data is None or len(data) > 512:
+        return None
+    text = data.decode("ascii", errors="replace").strip()
+    return text if _SECRET.fullmatch(text) else None
+
+
 def collect_exchange(course: Course, *, uid_of: Callable[[str], int | None] = account_uid,
                      now: datetime | None = None) -> CollectReport:
     """Take in the newest submission of each learner from the exchange's inbound folder (the pre-test: the first)."""
@@ -167,13 +181,15 @@ def collect_exchange(course: Course, *, uid_of: Callable[[str], int | None] = ac
         if evaluation is None and problem_e is None:
             evaluation, problem_e = _read_own_file(folder, EVALUATION_NOTEBOOK, uid)
         pretest, problem_p = _first_pretest(sorted(every[student], key=lambda e: e[0]), student, uid)
+        secret = _submission_secret(folder, uid)
         notes = tuple(p for p in (problem_q, problem_e, problem_p) if p)
         if quiz is None and evaluation is None and pretest is None:
             report.refused.append(Refused(student, "; ".join(notes) or
                                           f"neither {course.quiz.notebook} nor {EVALUATION_NOTEBOOK} was submitted"))
             continue
         result = accept_safely(course, Incoming(student, f"exchange: inbound/{display_name(folder.name)}", quiz=quiz,
-                                                evaluation=evaluation, pretest=pretest, uploaded=when, notes=notes),
+                                                evaluation=evaluation, pretest=pretest, uploaded=when, notes=notes,
+                                                submission_secret=secret),
                                now)
         (report.accepted if isinstance(result, Accepted) else report.refused).append(result)
     return report

@@ -51,6 +51,9 @@ class Incoming:
     pretest: bytes | None = None
     uploaded: datetime | None = None  # the upload time the LMS or exchange gives, if any
     notes: tuple[str, ...] = field(default=())  # e.g. which of two copies was taken, and why
+    # nbgrader's per-submission secret (the exchange's submission_secret.txt, checked to be hex): feedback released
+    # through the exchange is filed under a hash of it, so the learner's own nbgrader finds it (fetch_feedback)
+    submission_secret: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,10 @@ def _paper_code(nb: dict) -> str | None:
     return code if isinstance(code, str) else None
 
 
+#: nbgrader's name for a submission's secret, kept beside the rebuilt submission for ``release_feedback``.
+SUBMISSION_SECRET_FILE = "submission_secret.txt"  # noqa: S105 - a file name, not a password
+
+
 def accept(course: Course, incoming: Incoming, *, now: datetime | None = None) -> Accepted | Refused:
     """Take one learner's files in; a file that cannot be read refuses only this learner, with the reason."""
     student = incoming.student
@@ -160,6 +167,8 @@ def accept(course: Course, incoming: Incoming, *, now: datetime | None = None) -
         return Refused(student, "neither the quiz nor the course evaluation was found")
     when = (incoming.uploaded or now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     files["timestamp.txt"] = when.strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+    if incoming.submission_secret is not None:
+        files[SUBMISSION_SECRET_FILE] = incoming.submission_secret
     digests_out = {"quiz": _sha(files[course.quiz.notebook].encode("utf-8")) if course.quiz.notebook in files else None}
     status = "updated" if target.is_dir() else "new"
     _swap_in(target, files)

@@ -1,0 +1,146 @@
+"""JupyterHub for one cohort of the SSR course: a server per learner, the nbgrader exchange, the formgrader for trainers.
+
+Started by  sudo .venv/bin/ssr-trainer hub start  (which checks the machine first and sets the
+SSR_* variables below), or as root by hand:  jupyterhub -f hub/jupyterhub_config.py
+
+What it sets up (see hub/README.md for the why of each, and for TLS on a real host):
+- the hub on 127.0.0.1:8000 unless told otherwise, behind configurable-http-proxy (npm, hub/package.json);
+- login with the system accounts that  ssr-trainer hub accounts  made from the roster (PAM), for members of
+  the course's groups only: learners nbgrader-<course>, trainers formgrade-<course>;
+- one JupyterLab per account, started as that account (nbgrader knows a learner by it), in their home folder,
+  which keeps their work between days; learners get the learner settings (no nbgrader instructor panels);
+- the nbgrader exchange in a shared folder, with JupyterHubAuthPlugin and course-named paths;
+- the formgrader as the hub service /services/<course>/formgrader, run as the account that owns the course
+  folder, open to the formgrade-<course> group only (a new tab: JupyterHub >= 4.1 refuses it in a frame);
+- the idle culler: a server idle for an hour is stopped; the account and its files stay.
+"""
+
+import os
+import pwd
+import shutil
+import sys
+from pathlib import Path
+
+c = get_config()  # noqa: F821 - provided by JupyterHub
+
+REPO = Path(__file__).resolve().parents[1]
+HERE = REPO / "hub"
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
+COURSE_DIR = Path(_env("SSR_COURSE_DIR", str(REPO / "grader"))).resolve()
+COURSE = _env("SSR_HUB_COURSE", "ssr-intro")  # the course id of COURSE_DIR/nbgrader_config.py
+EXCHANGE = _env("SSR_EXCHANGE", "/srv/nbgrader/exchange")
+STATE = Path(_env("SSR_HUB_STATE", "/srv/ssr-hub"))  # the hub's database, cookie secret and proxy pid
+# The Python the learners' servers run with: every account must be able to run it (not one under /root).
+PYTHON = _env("SSR_HUB_PYTHON", sys.executable)
+IDLE_MINUTES = int(_env("SSR_HUB_IDLE_MINUTES", "60"))
+LEARNERS, TRAINERS = f"nbgrader-{COURSE}", f"formgrade-{COURSE}"
+
+# -- Network: the hub on loopback unless told otherwise; TLS when certificate files are given ------------------
+c.JupyterHub.ip = _env("SSR_HUB_IP", "127.0.0.1")
+c.JupyterHub.port = int(_env("SSR_HUB_PORT", "8000"))
+c.JupyterHub.hub_ip = "127.0.0.1"  # the hub's own API, for the proxy, the servers and the services
+c.JupyterHub.hub_port = int(_env("SSR_HUB_API_PORT", "8081"))
+if os.environ.get("SSR_HUB_SSL_CERT"):
+    c.JupyterHub.ssl_cert = os.environ["SSR_HUB_SSL_CERT"]
+    c.JupyterHub.ssl_key = os.environ["SSR_HUB_SSL_KEY"]
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{_env('SSR_HUB_PROXY_API_PORT', '8001')}"
+c.ConfigurableHTTPProxy.command = [
+    os.environ.get("SSR_HUB_PROXY")
+    or next((str(p) for p in [HERE / "node_modules" / ".bin" / "configurable-http-proxy"] if p.exists()), None)
+    or shutil.which("configurable-http-proxy") or "configurable-http-proxy"
+]
+c.ConfigurableHTTPProxy.pid_file = str(STATE / "jupyterhub-proxy.pid")
+c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
+c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
+
+# -- Login: system accounts of the course's groups (PAM); hub groups follow the system groups -----------------
+c.JupyterHub.authenticator_class = "ssr_grader.hub.auth.CohortPAMAuthenticator"
+c.CohortPAMAuthenticator.course_id = COURSE
+c.LocalAuthenticator.allowed_groups = {LEARNERS, TRAINERS}
+c.LocalAuthenticator.create_system_users = False  # accounts come from the roster (ssr-trainer hub accounts)
+c.Authenticator.manage_groups = True
+
+# -- Servers: one JupyterLab per account, run as that account, in its home folder -----------------------------
+c.JupyterHub.spawner_class = "localprocess"
+c.Spawner.cmd = [PYTHON, "-m", "jupyterhub.singleuser"]
+c.Spawner.default_url = "/lab"
+c.Spawner.start_timeout = 120
+c.Spawner.http_timeout = 90
+c.Spawner.args = [
+    f"--LabApp.extra_labextensions_path={REPO / 'jupyter-config' / 'labextensions'}",  # the course's autorun
+    f"--LabApp.app_settings_dir={REPO / 'binder'}",  # overrides.json: no news or update pop-ups, as on Binder
+]
+
+
+def _is_trainer(spawner) -> bool:
+    return any(g.name == TRAINERS for g in spawner.user.groups)
+
+
+def _config_path(spawner) -> str:
+    """Learners: the learner settings (no nbgrader instructor panels) and the hub's; trainers: the hub's only."""
+    paths = [] if _is_trainer(spawner) else [str(REPO / "jupyter-config" / "learner")]
+    return os.pathsep.join([*paths, str(HERE / "jupyter-config")])
+
+
+c.Spawner.environment = {
+    "JUPYTER_CONFIG_PATH": _config_path,
+    "PATH": os.pathsep.join([str(Path(PYTHON).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
+    "SSR_EXCHANGE": EXCHANGE,  # read by hub/jupyter-config/nbgrader_config.py
+    "SSR_HUB_COURSE": COURSE,
+}
+
+
+def _course_notebooks(spawner) -> None:
+    """The course's notebooks in the learner's home (ssr-course/), copied at the first start, never overwritten."""
+    entry = pwd.getpwnam(spawner.user.name)
+    dest = Path(entry.pw_dir) / "ssr-course"
+    if dest.exists():
+        return
+    shutil.copytree(REPO / "notebooks", dest, symlinks=False,
+                    ignore=shutil.ignore_patterns("ssr-progress*", ".ipynb_checkpoints", "__pycache__"))
+    for path in [dest, *dest.rglob("*")]:
+        os.chown(path, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
+
+
+c.Spawner.pre_spawn_hook = _course_notebooks
+
+# -- Permissions: servers may read their own user's groups (nbgrader's JupyterHubAuthPlugin needs that) --------
+c.JupyterHub.load_roles = [
+    {"name": "server", "scopes": ["users:activity!user", "access:servers!server", "read:users:name!user",
+                                  "read:users:groups!user"]},
+    {"name": TRAINERS, "groups": [TRAINERS],
+     "scopes": [f"access:services!service={COURSE}", "list:services", f"read:services!service={COURSE}"]},
+    {"name": "idle-culler", "services": ["idle-culler"],
+     "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
+]
+
+# -- Services: the formgrader for trainers, the idle culler -----------------------------------------------------
+try:
+    _grader = pwd.getpwuid(COURSE_DIR.stat().st_uid).pw_name
+except (OSError, KeyError):
+    raise SystemExit(f"The course folder {COURSE_DIR} is missing or has no owner on this server.") from None
+if _grader == "root":
+    raise SystemExit(f"The course folder {COURSE_DIR} belongs to root: give it to a trainer's account "
+                     f"(chown -R <trainer> {COURSE_DIR}); the formgrader runs as that account, never as root.")
+c.JupyterHub.services = [
+    {
+        "name": COURSE,
+        "url": f"http://127.0.0.1:{_env('SSR_HUB_SERVICE_PORT', '9999')}",
+        "command": [PYTHON, "-m", "jupyterhub.singleuser", "--ServerApp.root_dir=."],
+        "user": _grader,
+        "cwd": str(COURSE_DIR),
+        "environment": {"JUPYTERHUB_DEFAULT_URL": "/formgrader", "SSR_EXCHANGE": EXCHANGE,
+                        "SSR_COURSE_DIR": str(COURSE_DIR)},
+        "oauth_no_confirm": True,
+    },
+    {
+        "name": "idle-culler",
+        # servers only (no --cull-users): the accounts, their hub users and their files stay
+        "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={IDLE_MINUTES * 60}"],
+    },
+]
