@@ -84,13 +84,11 @@ def test_hub_commands_refuse_clearly_without_root(tmp_path, monkeypatch):
 
 @pytest.mark.skipif(not IS_ROOT, reason="checks the hub's start-up as root, as it runs")
 def test_hub_start_refuses_the_network_without_tls_and_a_course_folder_of_roots(tmp_path):
-    from .quiz_helpers import make_course
-
-    course = make_course(tmp_path / "course")
+    course_dir = ROOT / "grader"  # a checkout made by root: the course folder belongs to root
     runner = CliRunner()
-    result = runner.invoke(main, ["hub", "start", "--check", "--course-dir", str(course.root), "--ip", "0.0.0.0"])  # noqa: S104 - refused
+    result = runner.invoke(main, ["hub", "start", "--check", "--course-dir", str(course_dir), "--ip", "0.0.0.0"])  # noqa: S104 - refused
     assert result.exit_code == 1 and "--ssl-cert" in result.output, result.output
-    result = runner.invoke(main, ["hub", "start", "--check", "--course-dir", str(course.root), "--exchange",
+    result = runner.invoke(main, ["hub", "start", "--check", "--course-dir", str(course_dir), "--exchange",
                                   str(tmp_path / "exchange"), "--state-dir", str(tmp_path / "state"),
                                   "--learner-python", sys.executable])
     assert result.exit_code == 1, result.output
@@ -105,31 +103,56 @@ def _free_port() -> int:
     return free_port()
 
 
-def learner_python(where: Path) -> str:
-    """A Python every account may run, with this environment's packages (the test venv's interpreter may live
-    under root's private home): the system's Python of the same version, in a small venv that adds the test
-    venv's site-packages and shares its Jupyter data and config (JupyterLab's assets, server extensions)."""
-    minor = f"{sys.version_info.major}.{sys.version_info.minor}"
-    system = next((p for p in (f"/usr/bin/python{minor}", f"/usr/local/bin/python{minor}") if Path(p).exists()), None)
-    if system is None:
-        pytest.skip(f"no system Python {minor} that every account may run")
-    venv = where / "learner-venv"
-    subprocess.run([system, "-m", "venv", "--without-pip", str(venv)], check=True, capture_output=True)
-    import site
+def _runs_for_others(python: str) -> bool:
+    try:
+        probe = subprocess.run([python, "-c", "import jupyterhub.singleuser, nbgrader, ssr_widgets, bs4; "
+                                "bs4.BeautifulSoup('<img>', 'html.parser').select('img:not([alt])')"],
+                               user="nobody", group="nogroup", capture_output=True, cwd="/", env={"PATH": "/usr/bin:/bin"})
+    except OSError:  # this account may not even start it
+        return False
+    return probe.returncode == 0
 
+
+def learner_python(where: Path) -> str:
+    """A Python every account may run, with this environment's packages.
+
+    Where the test venv's interpreter lives under root's private home (as on this project's machines), a copy
+    of that same interpreter (its standard library, without site-packages) is made under ``where``, with a .pth
+    file adding the venv's site-packages and links to its Jupyter data and config (JupyterLab's assets, the
+    server extensions). The system's Python will not do: a patch release older than the venv's breaks packages
+    that require a newer one (soupsieve 4.1 needs 3.11.5, Debian 12 has 3.11.2).
+    """
+    if _runs_for_others(sys.executable):
+        return sys.executable
+    import site
+    import sysconfig
+
+    minor = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    base, py = Path(sys.base_prefix), where / "learner-python"
+    (py / "bin").mkdir(parents=True)
+    shutil.copy2(Path(sys._base_executable).resolve(), py / "bin" / minor)
+    libs = py / "lib"
+    libs.mkdir()
+    for lib in base.glob("lib/libpython3*.so*"):
+        shutil.copy2(lib, libs / lib.name, follow_symlinks=True)
+    shutil.copytree(Path(sysconfig.get_paths(vars={"base": str(base), "installed_base": str(base)})["stdlib"]),
+                    libs / minor, symlinks=True,
+                    ignore=shutil.ignore_patterns("site-packages", "test", "config-*", "idlelib", "tkinter",
+                                                  "turtledemo", "ensurepip", "lib2to3"))
+    (libs / minor / "site-packages").mkdir()
     packages = [p for p in site.getsitepackages() if Path(p).is_dir()]
-    (venv / "lib" / f"python{minor}" / "site-packages" / "ssr_test_venv.pth").write_text(
+    (libs / minor / "site-packages" / "ssr_test_venv.pth").write_text(
         "import site; " + "; ".join(f"site.addsitedir({p!r})" for p in packages) + "\n")
     for name in ("share", "etc"):
-        target = Path(sys.prefix) / name
-        if target.exists() and not (venv / name).exists():
-            (venv / name).symlink_to(target)
-    python = str(venv / "bin" / "python")
-    probe = subprocess.run([python, "-c", "import jupyterhub.singleuser, nbgrader, ssr_widgets"], user="nobody",
-                           group="nogroup", capture_output=True, cwd="/")
-    if probe.returncode != 0:
-        pytest.skip(f"the learners' Python cannot import the course: {probe.stderr.decode()[-300:]}")
-    return python
+        if (Path(sys.prefix) / name).exists():
+            (py / name).symlink_to(Path(sys.prefix) / name)
+    wrapper = py / "bin" / "python"
+    wrapper.write_text(f'#!/bin/sh\nexport LD_LIBRARY_PATH="{libs}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}"\n'
+                       f'exec "{py / "bin" / minor}" "$@"\n')
+    wrapper.chmod(0o755)
+    if not _runs_for_others(str(wrapper)):
+        pytest.skip("no Python that every account may run with this environment's packages")
+    return str(wrapper)
 
 
 def _page_api(page, method: str, path: str, body: dict | None = None) -> tuple[int, str]:
@@ -161,10 +184,11 @@ def _wait_for_lab(page, name: str) -> None:
     page.wait_for_selector(".jp-LabShell", timeout=90_000)
 
 
-def _as_account(account: str, python: str, args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+def _as_account(account: str, python: str, args: list[str], cwd: Path, exchange: Path) -> subprocess.CompletedProcess:
+    """A command as the account runs it in a terminal of its server on the hub (which sets SSR_EXCHANGE)."""
     entry = pwd.getpwnam(account)
-    env = {"HOME": entry.pw_dir, "USER": account, "LOGNAME": account, "LANG": "C.UTF-8",
-           "PATH": f"{Path(python).parent}:{Path(sys.executable).parent}:/usr/bin:/bin"}
+    env = {"HOME": entry.pw_dir, "USER": account, "LOGNAME": account, "LANG": "C.UTF-8", "SSR_EXCHANGE": str(exchange),
+           "PATH": f"{Path(python).parent}:/usr/local/bin:/usr/bin:/bin"}
     return subprocess.run([python, *args], user=entry.pw_uid, group=entry.pw_gid, env=env, cwd=cwd,
                           capture_output=True, text=True, timeout=300)
 
@@ -249,7 +273,7 @@ def test_a_cohort_day_on_the_hub(tmp_path):
         exchange.mkdir(mode=0o777)
         exchange.chmod(0o777)
         done = _as_account(trainer, python, ["-m", "ssr_grader.cli", "release", "--course-dir", str(course.root)],
-                           course.root)
+                           course.root, exchange)
         assert done.returncode == 0, done.stdout + done.stderr
 
         # The hub, started by the one command, on loopback.
@@ -338,12 +362,12 @@ def test_a_cohort_day_on_the_hub(tmp_path):
                 # The trainer collects, grades and returns feedback with ssr-trainer, as their own account.
                 for args in (["collect"], ["grade", "--workers", "1", "--quiet"], ["feedback", "--release"]):
                     done = _as_account(trainer, python, ["-m", "ssr_grader.cli", *args, "--course-dir",
-                                                         str(course.root)], course.root)
+                                                         str(course.root)], course.root, exchange)
                     assert done.returncode == 0, (args, done.stdout, done.stderr[-3000:])
                     if args == ["collect"]:
                         assert "Collected 1 learners" in done.stdout, done.stdout
                     if args[0] == "feedback":
-                        assert "Returned through the exchange to 1 learners" in done.stdout, done.stdout
+                        assert "Returned through the exchange to 1 learners" in done.stdout, done.stdout + done.stderr
                 from nbgrader.api import Gradebook
 
                 graded = open_course(course.root)

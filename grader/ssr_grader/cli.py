@@ -402,8 +402,12 @@ def feedback_cmd(course_dir: Path | None, release_to_exchange: bool) -> None:
     graded = [p.name for p in sorted((course.root / "autograded").glob("*")) if (p / course.quiz.assignment).is_dir()]
     failed, released, not_exchange = [], [], []
     for student in graded:
-        if not api.generate_feedback(course.quiz.assignment, student, force=True)["success"]:
+        made = api.generate_feedback(course.quiz.assignment, student, force=True)
+        if not made["success"]:
             failed.append(student)
+            log = made.get("log") or made.get("error") or ""
+            start = max(0, min((i for i in (log.find("[ERROR]"), log.find("Traceback")) if i >= 0), default=0))
+            click.echo(f"Feedback for {student} failed (nbgrader's log):\n{log[start:start + 2500]}", err=True)
         elif release_to_exchange:
             # nbgrader files exchange feedback under the submission's secret: only exchange submissions have one
             if (course.root / "feedback" / student / course.quiz.assignment / "submission_secret.txt").is_file():
