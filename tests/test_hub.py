@@ -227,6 +227,11 @@ def test_a_cohort_day_on_the_hub(tmp_path):
             pytest.fail("configurable-http-proxy is missing in CI: run-tests.sh should have run npm ci --prefix hub")
         pytest.skip("configurable-http-proxy is not installed (npm ci --prefix hub)")
     started = time.monotonic()
+    phases: dict[str, float] = {}
+
+    def phase(name: str) -> None:
+        phases[name] = round(time.monotonic() - started - sum(phases.values()), 1)
+
     prefix = f"ssrh{secrets.token_hex(2)}"
     amina, bo, trainer = f"{prefix}-amina", f"{prefix}-bo", f"{prefix}-trainer"
     groups_before = {g.gr_name for g in grp.getgrall()}
@@ -261,6 +266,7 @@ def test_a_cohort_day_on_the_hub(tmp_path):
                     if line.startswith("root:")) == shadow_root
         assert pwd.getpwnam(amina).pw_shell.endswith("nologin")
         assert oct(Path(pwd.getpwnam(amina).pw_dir).stat().st_mode & 0o777) == "0o700"
+        phase("accounts")
 
         # The trainer's course folder, in their home and theirs; the quiz built, the roster in, released.
         t = pwd.getpwnam(trainer)
@@ -275,6 +281,7 @@ def test_a_cohort_day_on_the_hub(tmp_path):
         done = _as_account(trainer, python, ["-m", "ssr_grader.cli", "release", "--course-dir", str(course.root)],
                            course.root, exchange)
         assert done.returncode == 0, done.stdout + done.stderr
+        phase("course built and released")
 
         # The hub, started by the one command, on loopback.
         port = _free_port()
@@ -296,7 +303,7 @@ def test_a_cohort_day_on_the_hub(tmp_path):
                     raise AssertionError(f"the hub did not start:\n{_tail(work / 'hub.log')}") from None
                 time.sleep(0.5)
         assert f"Cohort server: {base}/" in (work / "hub.log").read_text()
-        hub_up = time.monotonic() - started
+        phase("hub up")
 
         draw = learner_draw(course, amina)
         first, second, third = draw.slots[:3]
@@ -319,6 +326,12 @@ def test_a_cohort_day_on_the_hub(tmp_path):
                 mine = Path(pwd.getpwnam(amina).pw_dir) / quiz_path
                 assert mine.stat().st_uid == pwd.getpwnam(amina).pw_uid
                 assert (Path(pwd.getpwnam(amina).pw_dir) / "ssr-course" / "00_welcome.ipynb").exists()
+                # Her JupyterLab has the learner settings: nbgrader's assignment list, no instructor panels.
+                page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").first.click()
+                items = page.locator(".lm-Menu-itemLabel").all_inner_texts()
+                assert "Assignment List" in items and "Formgrader" not in items, items
+                page.keyboard.press("Escape")
+                phase("amina: logged in, server up, quiz fetched")
                 # She opens her own paper, runs it, answers by clicking, saves and submits.
                 status, _ = _page_api(page, "POST", f"/user/{amina}/api/sessions",
                                       {"path": quiz_path, "name": course.quiz.notebook, "type": "notebook",
@@ -339,19 +352,14 @@ def test_a_cohort_day_on_the_hub(tmp_path):
                                          {"course_id": COURSE, "assignment_id": course.quiz.assignment})
                 assert status == 200 and '"submitted"' in text, text[:2000]
 
-                # Bo logs in too; another learner's server and the formgrader are closed to him.
-                page_b = _login(people[bo], base, bo, passwords[bo])
-                _wait_for_lab(page_b, bo)
+                phase("amina: answered by clicking and submitted")
+
+                # Bo logs in too (to his hub home); another learner's server and the formgrader are closed to him.
+                page_b = _login(people[bo], base, bo, passwords[bo], "/hub/home")
+                page_b.wait_for_url(re.compile(r".*/hub/home.*"))
                 assert page_b.goto(f"{base}/user/{amina}/lab").status == 403
                 assert page_b.goto(f"{base}/user/{amina}/files/{quiz_path}").status == 403
                 assert page_b.goto(formgrader, wait_until="domcontentloaded").status == 403
-                # and his JupyterLab has no instructor panels (learner settings); nbgrader's assignment list stays
-                page_b.goto(f"{base}/user/{bo}/lab")
-                page_b.wait_for_selector(".jp-LabShell")
-                page_b.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").first.click()
-                items = page_b.locator(".lm-Menu-itemLabel").all_inner_texts()
-                assert "Assignment List" in items and "Formgrader" not in items, items
-                page_b.keyboard.press("Escape")
 
                 # The trainer logs in straight to the formgrader (no server of their own needed) and sees the quiz.
                 page_t = _login(people[trainer], base, trainer, passwords[trainer], f"/services/{COURSE}/formgrader")
@@ -359,15 +367,20 @@ def test_a_cohort_day_on_the_hub(tmp_path):
                 page_t.wait_for_selector(f"text={course.quiz.assignment}", timeout=60_000)
                 assert page_t.goto(formgrader, wait_until="domcontentloaded").status == 200
 
-                # The trainer collects, grades and returns feedback with ssr-trainer, as their own account.
-                for args in (["collect"], ["grade", "--workers", "1", "--quiet"], ["feedback", "--release"]):
-                    done = _as_account(trainer, python, ["-m", "ssr_grader.cli", *args, "--course-dir",
-                                                         str(course.root)], course.root, exchange)
-                    assert done.returncode == 0, (args, done.stdout, done.stderr[-3000:])
-                    if args == ["collect"]:
-                        assert "Collected 1 learners" in done.stdout, done.stdout
-                    if args[0] == "feedback":
-                        assert "Returned through the exchange to 1 learners" in done.stdout, done.stdout + done.stderr
+                phase("bo and the trainer: 403s and the formgrader")
+
+                # The trainer collects, grades and returns feedback with ssr-trainer, as their own account (the three
+                # commands in one process, as a terminal would run them one after the other, to save two start-ups).
+                steps = [["collect"], ["grade", "--workers", "1", "--quiet"], ["feedback", "--release"]]
+                script = ("import sys; from ssr_grader.cli import main\n"
+                          f"for args in {steps!r}:\n"
+                          "    print('$ ssr-trainer', *args, flush=True)\n"
+                          f"    main([*args, '--course-dir', {str(course.root)!r}], standalone_mode=False)\n")
+                done = _as_account(trainer, python, ["-c", script], course.root, exchange)
+                assert done.returncode == 0, (done.stdout, done.stderr[-3000:])
+                assert "Collected 1 learners" in done.stdout, done.stdout
+                assert "Returned through the exchange to 1 learners" in done.stdout, done.stdout + done.stderr[-3000:]
+                phase("trainer: collect, grade, feedback")
                 from nbgrader.api import Gradebook
 
                 graded = open_course(course.root)
@@ -388,10 +401,11 @@ def test_a_cohort_day_on_the_hub(tmp_path):
                 assert f"Your answer: {', '.join(given)}. ✔ Right." in body, body[:3000]
                 # Bo may not read it.
                 assert page_b.goto(f"{base}/user/{amina}/files/{feedback.relative_to(home)}").status == 403
+                phase("amina: feedback fetched and read")
             finally:
                 browser.close()
         total = time.monotonic() - started
-        print(f"hub up in {hub_up:.1f} s; the whole cohort day in {total:.1f} s")
+        print(f"cohort day on the hub, seconds per phase: {phases}; total {total:.1f} s")
         assert total < 240, f"the cohort-day test took {total:.0f} s (budget: 4 minutes)"
     finally:
         if hub is not None:
