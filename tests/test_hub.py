@@ -454,3 +454,43 @@ def test_learner_roster_rows_read_as_the_cli_reads_them(tmp_path):
     learners, _ = read_roster(path)
     assert [lr.id for lr in learners] == ["moodle-212095"]
     assert account_problem("moodle-212095", f"nbgrader-{COURSE}") is None
+
+
+def test_exchange_submissions_keep_nbgraders_secret_so_feedback_can_be_returned(tmp_path):
+    """nbgrader files feedback released through the exchange under a hash of the submission's secret: collect keeps
+    the learner's own secret (hex only) beside the rebuilt submission, grading and feedback carry it along."""
+    import nbformat
+
+    from ssr_grader.grading.batch import grade_cohort
+    from ssr_grader.intake.exchange import collect_exchange
+
+    from .quiz_helpers import fill, known_mix, make_course, paper
+
+    course = make_course(tmp_path / "course", exchange=tmp_path / "exchange")
+    inbound = tmp_path / "exchange" / COURSE / "inbound"
+    secret = secrets.token_hex(64)
+    for student, text in (("amina", secret), ("bo", "<script>not a secret</script>")):
+        folder = inbound / f"{student}+{course.quiz.assignment}+2026-11-30 16:30:00.000000 UTC+x1"
+        (folder / "papers" / student).mkdir(parents=True)
+        answers, _ = known_mix(course, student)
+        (folder / "papers" / student / course.quiz.notebook).write_text(
+            nbformat.writes(fill(paper(course, student), answers)))
+        (folder / "submission_secret.txt").write_text(text)
+    report = collect_exchange(course, uid_of=lambda name: os.getuid())
+    assert sorted(a.student for a in report.accepted) == ["amina", "bo"]
+    submitted = course.root / "submitted"
+    assert (submitted / "amina" / course.quiz.assignment / "submission_secret.txt").read_text() == secret
+    assert not (submitted / "bo" / course.quiz.assignment / "submission_secret.txt").exists()
+    assert all(o.graded for o in grade_cohort(course, workers=1, progress=False))
+    assert (course.root / "autograded" / "amina" / course.quiz.assignment / "submission_secret.txt").read_text() == secret
+    runner = CliRunner()
+    result = runner.invoke(main, ["feedback", "--release", "--course-dir", str(course.root)],
+                           env={"SSR_EXCHANGE": str(tmp_path / "exchange")})
+    assert result.exit_code == 0, result.output
+    assert "Returned through the exchange to 1 learners" in result.output, result.output
+    assert "send their feedback another way): bo" in result.output, result.output
+    from nbgrader.utils import notebook_hash
+
+    released = tmp_path / "exchange" / COURSE / "feedback"
+    assert [p.name for p in released.glob("*.html")] == [
+        f"{notebook_hash(secret=secret, notebook_id=course.quiz.notebook.removesuffix('.ipynb'))}.html"]

@@ -411,10 +411,13 @@ def feedback_cmd(course_dir: Path | None, release_to_exchange: bool) -> None:
         elif release_to_exchange:
             # nbgrader files exchange feedback under the submission's secret: only exchange submissions have one
             if (course.root / "feedback" / student / course.quiz.assignment / "submission_secret.txt").is_file():
-                if api.release_feedback(course.quiz.assignment, student)["success"]:
+                back = api.release_feedback(course.quiz.assignment, student)
+                if back["success"]:
                     released.append(student)
                 else:
                     failed.append(student)
+                    click.echo(f"Returning {student}'s feedback failed (nbgrader's log):\n"
+                               f"{(back.get('log') or back.get('error') or '')[-2500:]}", err=True)
             else:
                 not_exchange.append(student)
     click.echo(f"Feedback written for {len(graded) - len(failed)} learners in {course.root / 'feedback'}.")
