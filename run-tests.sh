@@ -49,4 +49,5 @@ if ! cmp -s hub/package-lock.json hub/node_modules/.installed-package-lock.json;
     cp hub/package-lock.json hub/node_modules/.installed-package-lock.json
 fi
 
-exec .venv/bin/python -m pytest "$@"
+# Two test processes (pytest-xdist); tests that create system accounts share one (see tests/conftest.py).
+exec .venv/bin/python -m pytest -n "${SSR_TEST_WORKERS:-2}" --dist loadgroup "$@"

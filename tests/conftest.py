@@ -13,6 +13,21 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]
 
 
+#: Test modules that create system accounts or run JupyterHub: one test process runs them all, one after another,
+#: so two never lock /etc/passwd or start accounts of the same name at once.
+_ONE_AT_A_TIME = {"test_first_start", "test_quiz_pipeline", "test_pretest", "test_hub"}
+
+
+def pytest_collection_modifyitems(items):
+    """With two test processes (run-tests.sh: ``-n 2 --dist loadgroup``), a module's tests stay in one process.
+
+    So a module's JupyterLab server or graded course (module fixtures) is set up once, not once per process.
+    """
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        item.add_marker(pytest.mark.xdist_group("system-accounts" if module in _ONE_AT_A_TIME else module))
+
+
 @pytest.fixture
 def sample():
     return load_section(FIXTURES / "sample.yml")

@@ -64,11 +64,14 @@ def focused(page) -> dict:
 
 
 def tab_until(page, wanted, what: str, limit: int = 80) -> dict:
-    """Press Tab until the focused element is ``wanted`` (a predicate on :func:`focused`)."""
+    """Press Tab until the focused element is ``wanted`` (a predicate on :func:`focused`); its focus must show."""
     for _ in range(limit):
         page.keyboard.press("Tab")
         now = focused(page)
         if wanted(now):
+            ring = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+                                           return [s.outlineStyle, parseFloat(s.outlineWidth)]; }""")
+            assert ring[0] != "none" and ring[1] >= 2, f"{what}: focus is hard to see (outline {ring})"
             return now
     raise AssertionError(f"Tab never reached {what}; focus is on {focused(page)}")
 
