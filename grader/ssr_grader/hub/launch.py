@@ -131,5 +131,11 @@ def plan_hub(course_dir: Path, *, ip: str = "127.0.0.1", port: int = 8000, pytho
 
 
 def run_hub(plan: HubPlan) -> int:
-    """Run JupyterHub in the foreground until it is stopped (Ctrl+C); its state stays in the state folder."""
-    return subprocess.call(plan.command, env=plan.env, cwd=str(Path(plan.env["SSR_HUB_STATE"])))
+    """Run JupyterHub in the foreground until it is stopped (Ctrl+C); its state stays in the state folder.
+
+    JupyterHub replaces this process (exec), so a stop signal (Ctrl+C, a service manager's SIGTERM) reaches
+    the hub itself, which stops its proxy and servers; a waiting parent would die alone and leave it running.
+    """
+    os.chdir(plan.env["SSR_HUB_STATE"])
+    os.execve(plan.command[0], plan.command, plan.env)  # noqa: S606 - our own command list, no shell
+    return 1  # not reached
