@@ -422,12 +422,17 @@ def test_a_cohort_day_on_the_hub(tmp_path):
             with contextlib.suppress(KeyError):
                 uids.add(pwd.getpwnam(name).pw_uid)
         _stop_account_processes(uids)
+        left = []
         for name in created:
             subprocess.run(["userdel", "--remove", name], capture_output=True)
+            if _exists(name):
+                left.append(name)
         for group in (f"nbgrader-{COURSE}", f"formgrade-{COURSE}"):
-            if group not in groups_before:
-                subprocess.run(["groupdel", group], capture_output=True)
+            with contextlib.suppress(KeyError):  # made here, and nobody else's in it (another run may share it)
+                if group not in groups_before and not grp.getgrnam(group).gr_mem:
+                    subprocess.run(["groupdel", group], capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
+        assert not left, f"the test's accounts could not be removed: {left}"
 
 
 def _exists(name: str) -> bool:
