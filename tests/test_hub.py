@@ -407,7 +407,9 @@ def test_a_cohort_day_on_the_hub(tmp_path):
                 browser.close()
         total = time.monotonic() - started
         print(f"cohort day on the hub, seconds per phase: {phases}; total {total:.1f} s")
-        assert total < 240, f"the cohort-day test took {total:.0f} s (budget: 4 minutes)"
+        # 140-182 s measured here with other test runs loading the machine (load average 5-6); the bound leaves room
+        # for CI's second test process, so a slow machine is reported, not mistaken for a broken hub
+        assert total < 300, f"the cohort-day test took {total:.0f} s (bound: 5 minutes; phases: {phases})"
     finally:
         if hub is not None:  # the hub and everything it started (its proxy, the culler): one process group
             with contextlib.suppress(ProcessLookupError):
