@@ -175,11 +175,12 @@ class ExerciseView(widgets.VBox, Generic[E]):
         answer = self.get_answer()
         feedback = self.evaluate(answer)
         self.last_feedback = feedback
-        self.feedback_html.value = render_feedback(feedback)
-        self.details_html.value = self.render_details(answer, feedback)
+        # Saved first, shown second: when the learner (or a test) sees the feedback, the answer is on disk.
         if self.is_answered(answer):
             with self._collect_notices():
                 self.store.save(self.key, answer=answer, completed=feedback.complete, score=feedback.score)
+        self.feedback_html.value = render_feedback(feedback)
+        self.details_html.value = self.render_details(answer, feedback)
         return feedback
 
     def reset(self) -> None:

@@ -8,6 +8,7 @@ downloaded), and the Run menu's own "Run All Cells" command.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import secrets
@@ -65,7 +66,7 @@ class Lab:
 @contextlib.contextmanager
 def jupyterlab(root: Path, workdir: Path, env: dict[str, str] | None = None) -> Iterator[Lab]:
     """Start JupyterLab serving ``root``; config, settings and logs go under ``workdir``."""
-    port, token = free_port(), secrets.token_hex(16)
+    token = secrets.token_hex(16)
     cfg = workdir / "jupyter-config"
     settings = workdir / "lab-settings"
     note = settings / "@jupyterlab" / "apputils-extension"
@@ -85,25 +86,31 @@ def jupyterlab(root: Path, workdir: Path, env: dict[str, str] | None = None) -> 
     full_env.update(env or {})
     log = workdir / "jupyterlab.log"
     cmd = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+        # Port 0: the server takes a port the system gives it and writes it to its runtime file. A port picked
+        # here and passed on could be taken in between (by a kernel of the other test process: a CI run once
+        # polled a kernel's ZeroMQ socket instead of JupyterLab).
+        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", "--port=0",
         f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}", "--allow-root",
         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
     with open(log, "wb") as fh:
         proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=full_env, cwd=root)
-    lab = Lab(root, port, token, proc, log)
+    lab = Lab(root, 0, token, proc, log)
     try:
         deadline = time.monotonic() + 60
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"JupyterLab exited early:\n{log.read_text()[-3000:]}")
             try:
-                lab.api("status")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"JupyterLab did not start:\n{log.read_text()[-3000:]}") from None
-                time.sleep(0.3)
+                lab.port = lab.port or _runtime_port(workdir / "runtime", proc.pid)
+                if lab.port:
+                    lab.api("status")
+                    break
+            except (OSError, http.client.HTTPException, ValueError):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"JupyterLab did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
         yield lab
     finally:
         proc.terminate()
@@ -111,6 +118,14 @@ def jupyterlab(root: Path, workdir: Path, env: dict[str, str] | None = None) -> 
             proc.wait(15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def _runtime_port(runtime: Path, pid: int) -> int:
+    """The port a Jupyter server wrote to its runtime file ``jpserver-<pid>.json`` (0 while not yet written)."""
+    info = runtime / f"jpserver-{pid}.json"
+    if not info.exists():
+        return 0
+    return int(json.loads(info.read_text(encoding="utf-8"))["port"])
 
 
 def copy_notebooks(src: Path, dst: Path) -> Path:
