@@ -59,10 +59,33 @@ c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
 
 # -- Login: system accounts of the course's groups (PAM); hub groups follow the system groups -----------------
-c.JupyterHub.authenticator_class = "ssr_grader.hub.auth.CohortPAMAuthenticator"
-c.CohortPAMAuthenticator.course_id = COURSE
-c.LocalAuthenticator.allowed_groups = {LEARNERS, TRAINERS}
-c.LocalAuthenticator.create_system_users = False  # accounts come from the roster (ssr-trainer hub accounts)
+# Or, with SSR_HUB_LTI13_ISSUER set (ssr-trainer hub start --lti13-issuer ...), LTI 1.3 from Moodle or Canvas:
+# the LMS says who (the username is the roster id, from SSR_HUB_LTI13_USERNAME's claim), the system groups say
+# what rights; no launch makes an account or a trainer (grader/ssr_grader/hub/lti.py, hub/README.md).
+if not os.environ.get("SSR_HUB_LTI13_ISSUER"):
+    c.JupyterHub.authenticator_class = "ssr_grader.hub.auth.CohortPAMAuthenticator"
+    c.CohortPAMAuthenticator.course_id = COURSE
+    c.LocalAuthenticator.allowed_groups = {LEARNERS, TRAINERS}
+    c.LocalAuthenticator.create_system_users = False  # accounts come from the roster (ssr-trainer hub accounts)
+else:
+    try:
+        from ssr_grader.hub.lti import lti13_from_env
+
+        _lti13 = lti13_from_env(os.environ)
+    except ImportError as exc:
+        raise SystemExit(f"LTI 1.3 login needs jupyterhub-ltiauthenticator: pip install -e '.[hub]' ({exc})") from None
+    except ValueError as exc:
+        raise SystemExit(f"LTI 1.3 login is set up wrong (SSR_HUB_LTI13_*): {exc}") from None
+    c.JupyterHub.authenticator_class = "ssr_grader.hub.lti.CohortLTI13Authenticator"
+    c.CohortLTI13Authenticator.course_id = COURSE
+    c.CohortLTI13Authenticator.issuer = _lti13.issuer
+    c.CohortLTI13Authenticator.client_id = set(_lti13.client_ids)
+    c.CohortLTI13Authenticator.authorize_url = _lti13.authorize_url
+    c.CohortLTI13Authenticator.jwks_endpoint = _lti13.jwks_url
+    c.CohortLTI13Authenticator.username_from = _lti13.username_from
+    c.CohortLTI13Authenticator.deployment_ids = set(_lti13.deployment_ids)
+    c.Authenticator.allow_all = False  # CohortLTI13Authenticator.check_allowed: the course's system groups
+c.Authenticator.admin_users = set()  # nobody is a hub admin, whatever the login
 c.Authenticator.manage_groups = True
 
 # -- Servers: one JupyterLab per account, run as that account, in its home folder -----------------------------

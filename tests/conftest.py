@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: Test modules that create system accounts or run JupyterHub: one test process runs them all, one after another,
 #: so two never lock /etc/passwd or start accounts of the same name at once.
-_ONE_AT_A_TIME = {"test_first_start", "test_quiz_pipeline", "test_pretest", "test_hub"}
+_ONE_AT_A_TIME = {"test_first_start", "test_quiz_pipeline", "test_pretest", "test_hub", "test_hub_lti"}
 
 
 def pytest_collection_modifyitems(items):

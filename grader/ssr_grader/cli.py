@@ -535,30 +535,71 @@ def hub_accounts_cmd(roster_file: Path, course_dir: Path | None, trainers: bool,
 @click.option("--behind-tls-proxy", is_flag=True, help="a reverse proxy in front of the hub terminates TLS")
 @click.option("--idle-minutes", type=click.IntRange(5, 24 * 60), default=60, show_default=True,
               help="stop a server idle this long (its files stay)")
+@click.option("--lti13-issuer", default=None, metavar="URL",
+              help="log in by LTI 1.3 from the LMS instead of passwords: the platform's issuer (Moodle: Platform ID; "
+                   "Canvas: https://canvas.instructure.com); see hub/README.md")
+@click.option("--lti13-client-id", multiple=True, metavar="ID", help="the tool's client id in the LMS (repeatable)")
+@click.option("--lti13-authorize-url", default=None, metavar="URL",
+              help="the LMS's authentication request URL (Moodle: .../mod/lti/auth.php)")
+@click.option("--lti13-jwks-url", default=None, metavar="URL",
+              help="the LMS's public keyset URL (Moodle: .../mod/lti/certs.php)")
+@click.option("--lti13-username", type=click.Choice(["ssr_id", "canvas", "sourcedid"]), default="ssr_id",
+              show_default=True,
+              help="the claim the roster id comes from: ssr_id (our CSV roster; custom parameter ssr_id), canvas "
+                   "(Canvas gradebook roster; custom canvas_user_id=$Canvas.user.id), sourcedid (LIS person_sourcedid)")
+@click.option("--lti13-deployment-id", multiple=True, metavar="ID",
+              help="accept launches from this LTI deployment only (repeatable; default: any of the client ids)")
 @click.option("--check", is_flag=True, help="check this machine and print what would start, without starting it")
 def hub_start_cmd(course_dir: Path | None, ip: str, port: int, learner_python: str | None, exchange: Path,
                   state_dir: Path, ssl_cert: Path | None, ssl_key: Path | None, behind_tls_proxy: bool,
-                  idle_minutes: int, check: bool) -> None:
+                  idle_minutes: int, lti13_issuer: str | None, lti13_client_id: tuple[str, ...],
+                  lti13_authorize_url: str | None, lti13_jwks_url: str | None, lti13_username: str,
+                  lti13_deployment_id: tuple[str, ...], check: bool) -> None:
     """Start the cohort server (JupyterHub, config hub/jupyterhub_config.py) and print its address. Needs root.
+
+    Learners log in with the password of their account (ssr-trainer hub accounts), or, with --lti13-issuer
+    and the other --lti13-* options, from the course's link in Moodle or Canvas (LTI 1.3): the username is
+    the roster id the LMS sends, and only accounts made from the roster get in.
 
     \b
     Examples:
       sudo .venv/bin/ssr-trainer hub start
       sudo .venv/bin/ssr-trainer hub start --ip 0.0.0.0 --port 443 --ssl-cert /etc/ssl/hub.pem --ssl-key /etc/ssl/hub.key
+      sudo .venv/bin/ssr-trainer hub start --behind-tls-proxy --lti13-issuer https://moodle.example.org \\
+          --lti13-client-id AbC123xYz --lti13-authorize-url https://moodle.example.org/mod/lti/auth.php \\
+          --lti13-jwks-url https://moodle.example.org/mod/lti/certs.php
     """
     from .hub.launch import HubSetupError, plan_hub, run_hub
 
     course = _course(course_dir)
+    lti13 = None
+    lti_given = [lti13_issuer, lti13_client_id, lti13_authorize_url, lti13_jwks_url, lti13_deployment_id]
+    if any(lti_given):
+        if not all(lti_given[:4]):
+            raise click.ClickException("LTI 1.3 login needs --lti13-issuer, --lti13-client-id, --lti13-authorize-url "
+                                       "and --lti13-jwks-url together (the values are in the LMS's tool details; "
+                                       "see hub/README.md)")
+        from .hub.lti import Lti13Settings
+
+        lti13 = Lti13Settings(lti13_issuer, tuple(lti13_client_id), lti13_authorize_url, lti13_jwks_url,
+                              lti13_username, tuple(lti13_deployment_id))
     try:
         plan = plan_hub(course.root, ip=ip, port=port, python=learner_python, exchange=exchange.resolve(),
                         state_dir=state_dir.resolve(), ssl_cert=ssl_cert, ssl_key=ssl_key,
-                        behind_tls_proxy=behind_tls_proxy, idle_minutes=idle_minutes)
+                        behind_tls_proxy=behind_tls_proxy, idle_minutes=idle_minutes, lti13=lti13)
     except HubSetupError as exc:
         raise click.ClickException(str(exc)) from None
     for note in plan.notes:
         click.echo(f"Note: {note}")
-    click.echo(f"Cohort server: {plan.url}  (learners log in with the account and password from  ssr-trainer hub "
-               "accounts)")
+    if lti13 is None:
+        click.echo(f"Cohort server: {plan.url}  (learners log in with the account and password from  ssr-trainer "
+                   "hub accounts)")
+    else:
+        click.echo(f"Cohort server: {plan.url}  (learners open it from the course's link in the LMS: LTI 1.3 from "
+                   f"{lti13.issuer}; usernames from {lti13.username_from})")
+        click.echo("In the LMS's tool settings, with this hub's public https address: Initiate login URL / OpenID "
+                   "Connect Initiation Url  <address>/hub/lti13/oauth_login;  Redirection URI(s) / Redirect URIs  "
+                   "<address>/hub/lti13/oauth_callback;  Tool URL / Target Link URI  <address>/hub/")
     click.echo(f"Formgrader for trainers: {plan.url}services/{plan.env['SSR_HUB_COURSE']}/formgrader  (open it in "
                "its own tab)")
     if check:

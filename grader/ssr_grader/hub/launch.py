@@ -2,7 +2,8 @@
 
 Every check fails with a sentence that says what to do, before anything is started: root (the hub
 starts each learner's server as their own account), the proxy (npm's configurable-http-proxy), a
-Python every account may run, a course folder that belongs to a trainer, and the exchange folder.
+Python every account may run, a course folder that belongs to a trainer, and the exchange folder; with
+``--lti13-*``, the LMS's LTI 1.3 settings (https URLs, client ids, the username's claim).
 """
 
 from __future__ import annotations
@@ -15,8 +16,12 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .accounts import AccountError, course_groups, course_id_of, in_group, require_root
+
+if TYPE_CHECKING:
+    from .lti import Lti13Settings
 
 __all__ = ["HubPlan", "HubSetupError", "hub_config_file", "plan_hub", "run_hub"]
 
@@ -63,8 +68,13 @@ def _runnable_by_others(python: str) -> bool:
 def plan_hub(course_dir: Path, *, ip: str = "127.0.0.1", port: int = 8000, python: str | None = None,
              exchange: Path = Path("/srv/nbgrader/exchange"), state_dir: Path = Path("/srv/ssr-hub"),
              ssl_cert: Path | None = None, ssl_key: Path | None = None, behind_tls_proxy: bool = False,
-             idle_minutes: int = 60, extra_env: dict[str, str] | None = None) -> HubPlan:
-    """Check this machine for a cohort hub and return how to start it (nothing is started)."""
+             idle_minutes: int = 60, extra_env: dict[str, str] | None = None,
+             lti13: Lti13Settings | None = None) -> HubPlan:
+    """Check this machine for a cohort hub and return how to start it (nothing is started).
+
+    With ``lti13`` the hub takes LTI 1.3 launches from the LMS instead of passwords (PAM); without it, any
+    SSR_HUB_LTI13_* left in this environment is dropped, so the login is always the one asked for here.
+    """
     from ..course import open_course
 
     try:
@@ -108,6 +118,17 @@ def plan_hub(course_dir: Path, *, ip: str = "127.0.0.1", port: int = 8000, pytho
                             f"owner, never as root. Give it to a trainer's account:  chown -R <trainer> {course.root}"
                             f"  (trainers' accounts:  ssr-trainer hub accounts --trainers <trainers.csv>)")
     notes = []
+    lti_env: dict[str, str] = {}
+    if lti13 is not None:
+        from .lti import lti13_env  # jupyterhub-ltiauthenticator: only when LTI 1.3 is asked for
+
+        try:
+            lti_env = lti13_env(lti13)
+        except ValueError as exc:
+            raise HubSetupError(f"LTI 1.3: {exc}") from None
+    elif any(k.startswith("SSR_HUB_LTI13_") and v for k, v in os.environ.items()):
+        notes.append("SSR_HUB_LTI13_* variables in this environment were ignored: hub start turns LTI 1.3 login "
+                     "on with its --lti13-* options only (see hub/README.md); the login is PAM")
     if not in_group(owner, trainers):
         notes.append(f"the course folder belongs to {owner}, who is not in {trainers}: {owner} runs the "
                      "formgrader, but only members of that group can open it")
@@ -116,10 +137,11 @@ def plan_hub(course_dir: Path, *, ip: str = "127.0.0.1", port: int = 8000, pytho
     state_dir.mkdir(parents=True, exist_ok=True)
     state_dir.chmod(0o700)
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith("SSR_HUB_LTI13_")},
         "SSR_COURSE_DIR": str(course.root), "SSR_HUB_COURSE": course_id, "SSR_EXCHANGE": str(exchange),
         "SSR_HUB_STATE": str(state_dir), "SSR_HUB_PYTHON": python, "SSR_HUB_PROXY": proxy,
         "SSR_HUB_IP": ip, "SSR_HUB_PORT": str(port), "SSR_HUB_IDLE_MINUTES": str(idle_minutes),
+        **lti_env,
         **(extra_env or {}),
     }
     if ssl_cert:
