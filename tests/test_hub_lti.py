@@ -146,6 +146,23 @@ def test_lti13_settings_refuse_plain_http_and_missing_ids_and_round_trip_through
     assert lti13_env(loopback)  # a platform on this machine (the test's) may be plain http
 
 
+
+@pytest.mark.parametrize(("scheme", "cross_site"), [("https", True), ("http", False)])
+def test_launch_cookies_survive_the_platforms_cross_site_post_on_https(scheme, cross_site):
+    """The state and nonce cookies must come back on the LMS's cross-site POST: SameSite=None; Secure on https."""
+    from types import SimpleNamespace
+
+    from ssr_grader.hub.lti import _CrossSiteCookies
+
+    set_cookies = []
+    handler = SimpleNamespace(authenticator=SimpleNamespace(get_uri_scheme=lambda request: scheme), request=None,
+                              _set_cookie=lambda key, value, **kw: set_cookies.append((key, kw)))
+    _CrossSiteCookies._set_oauth_cookie(handler, "lti13authenticator-state", "s")
+    (key, kw), = set_cookies
+    assert key == "lti13authenticator-state"
+    assert kw["httponly"] and kw["encrypted"] and kw["expires_days"] == 1
+    assert (kw.get("samesite") == "None" and kw.get("secure") is True) == cross_site, kw
+
 # -- A fake LMS platform on 127.0.0.1 ----------------------------------------------------------------------------
 
 class Platform:
@@ -274,6 +291,7 @@ def hub_user(browser, hub: str) -> dict | None:
 
 # -- The hub with LTI 1.3 login, against the fake platform (root: real accounts) ---------------------------------
 
+@pytest.mark.slow  # 68 s here with other test runs loading the machine: almost all of it the hub's start-up
 def test_lti13_launches_into_the_hub_with_the_rosters_accounts_and_the_machines_rights(tmp_path):
     if not IS_ROOT:
         if os.environ.get("CI"):
