@@ -583,6 +583,8 @@ def hub_start_cmd(course_dir: Path | None, ip: str, port: int, learner_python: s
 
         lti13 = Lti13Settings(lti13_issuer, tuple(lti13_client_id), lti13_authorize_url, lti13_jwks_url,
                               lti13_username, tuple(lti13_deployment_id))
+        if lti13.problems():  # before the machine's checks: a typo in a URL is the likelier mistake
+            raise click.ClickException("LTI 1.3: " + "; ".join(lti13.problems()))
     try:
         plan = plan_hub(course.root, ip=ip, port=port, python=learner_python, exchange=exchange.resolve(),
                         state_dir=state_dir.resolve(), ssl_cert=ssl_cert, ssl_key=ssl_key,
