@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import shlex
 from pathlib import Path
 from types import SimpleNamespace
@@ -150,17 +151,44 @@ def test_broken_objects_are_rejected(objects, kind, name, breakage):
 
 # -- (c) what the course needs ---------------------------------------------------------------------------------
 
-def test_exchange_is_a_read_write_many_volume_at_the_exchange_path(values, objects):
+def test_exchange_is_a_read_write_many_volume_each_learner_sees_only_their_part_of(values, objects):
+    """Every server runs as uid 1000: the hub, not file owners, keeps learners apart. Released quizzes and feedback
+    are read only; inbound/ is the learner's own inbound-by-user/<login>/, the folder ssr-trainer collect trusts."""
+    from ssr_grader.intake.exchange import PER_USER_INBOUND
+
     course = values["custom"]["ssrCourse"]
+    here = f"{course['exchange']}/{course['course']}"
     storage = values["singleuser"]["storage"]
     (volume,) = [v for v in storage["extraVolumes"] if v["name"] == "nbgrader-exchange"]
-    (mount,) = [m for m in storage["extraVolumeMounts"] if m["name"] == "nbgrader-exchange"]
-    assert mount["mountPath"] == course["exchange"] == "/srv/nbgrader/exchange"
-    assert not mount.get("readOnly")
+    mounts = {m["mountPath"]: m for m in storage["extraVolumeMounts"] if m["name"] == "nbgrader-exchange"}
+    assert set(mounts) == {f"{here}/outbound", f"{here}/feedback", f"{here}/inbound"}, "nothing else of the volume"
+    assert mounts[f"{here}/outbound"]["subPath"] == f"{course['course']}/outbound"
+    assert mounts[f"{here}/feedback"]["subPath"] == f"{course['course']}/feedback"
+    assert mounts[f"{here}/outbound"]["readOnly"] is True and mounts[f"{here}/feedback"]["readOnly"] is True
+    inbound = mounts[f"{here}/inbound"]
+    assert inbound["subPath"] == f"{course['course']}/{PER_USER_INBOUND}/{{unescaped_username}}"
+    assert not inbound.get("readOnly")
+    # the login's own folder is made before the server, without a shell, from names the hub allows only
+    (init,) = values["singleuser"]["initContainers"]
+    assert init["command"] == ["mkdir", "-p", f"/exchange/{course['course']}/{PER_USER_INBOUND}/{{unescaped_username}}"]
+    assert init["securityContext"]["runAsUser"] == 1000
+    (init_mount,) = init["volumeMounts"]
+    assert init_mount["name"] == "nbgrader-exchange" and init_mount["mountPath"] == "/exchange"
+    pattern = re.compile(values["hub"]["config"]["Authenticator"]["username_pattern"])
+    from ssr_grader.hub.accounts import ACCOUNT_NAME
+
+    for name in ("amina", "learner-1", "trainer-2", "a" * 32):
+        assert pattern.fullmatch(name) and ACCOUNT_NAME.fullmatch(name)
+    assert pattern.pattern == ACCOUNT_NAME.pattern  # the same rule as the one-machine hub's accounts
+    for name in ("../amina", "amina/..", "Amina", "a b", "a" * 33, "", "amina\n", "{username}"):
+        assert not pattern.fullmatch(name), name
     claim = objects["PersistentVolumeClaim", volume["persistentVolumeClaim"]["claimName"]]
     assert claim["spec"]["accessModes"] == ["ReadWriteMany"]
-    job_volumes = objects["Job", "nbgrader-exchange-init"]["spec"]["template"]["spec"]["volumes"]
-    assert [v["persistentVolumeClaim"]["claimName"] for v in job_volumes] == [claim["metadata"]["name"]]
+    job = objects["Job", "nbgrader-exchange-init"]["spec"]["template"]["spec"]
+    assert [v["persistentVolumeClaim"]["claimName"] for v in job["volumes"]] == [claim["metadata"]["name"]]
+    made = " ".join(job["containers"][0]["command"])
+    for folder in ("outbound", "feedback", "inbound", PER_USER_INBOUND):
+        assert f"/exchange/{course['course']}/{folder}" in made
 
 
 def test_learners_work_is_kept(values):

@@ -235,6 +235,44 @@ def test_exchange_rejects_links_and_unknown_or_impossible_submissions(tmp_path):
     assert outcomes == {"amina": outcomes["amina"]} and outcomes["amina"].score == expected
 
 
+def test_per_learner_inbound_folders_vouch_for_their_learner_and_links_reach_nobody_else(tmp_path):
+    """On Kubernetes every server runs as one user; the hub mounts inbound-by-user/<login>/ as each learner's
+    inbound/ (hub/k8s/values.yaml). A hand-in there is that login's; one naming someone else is flagged, and a
+    folder link to another learner's hand-in (which the trainer's side of the volume would follow) is not read."""
+    from ssr_grader.intake.exchange import PER_USER_INBOUND, collect_exchange
+
+    course = make_course(tmp_path / "course", exchange=tmp_path / "exchange")
+    (tmp_path / "exchange" / "ssr-intro" / "inbound").mkdir(parents=True)
+    per_user = tmp_path / "exchange" / "ssr-intro" / PER_USER_INBOUND
+    stamp = "2026-11-30 09:00:00.000000 UTC"
+    answers, expected = known_mix(course, "amina")
+
+    def hand_in(login: str, student: str, nb) -> Path:
+        folder = per_user / login / f"{student}+{course.quiz.assignment}+{stamp}+{login}"
+        (folder / "papers" / student).mkdir(parents=True)
+        (folder / "papers" / student / course.quiz.notebook).write_text(nbformat.writes(nb))
+        return folder
+
+    amina = hand_in("amina", "amina", fill(paper(course, "amina"), answers))
+    # mallory hands in under amina's name, with every answer right: flagged, amina's stays hers
+    hand_in("mallory", "amina", fill(paper(course, "amina"), keys(course, "amina")))
+    # eve links her papers folder to amina's hand-in: nothing of amina's is read under eve's name
+    eve = per_user / "eve" / f"eve+{course.quiz.assignment}+{stamp}+eve"
+    eve.mkdir(parents=True)
+    (eve / "papers").symlink_to(amina / "papers")
+    (eve / course.quiz.notebook).symlink_to(amina / "papers" / "amina" / course.quiz.notebook)
+    # a per-user "folder" that is a link to someone else's folder is not walked
+    (per_user / "zed").symlink_to(per_user / "amina")
+    report = collect_exchange(course, uid_of=lambda name: None)  # no accounts at all: owners prove nothing here
+    assert [a.student for a in report.accepted] == ["amina"]
+    text = "\n".join(report.problems + [f"{r.student}: {r.reason}" for r in report.refused])
+    assert f"{PER_USER_INBOUND}/mallory/amina+" in text and "but was handed in by mallory" in text, text
+    assert "eve: papers/eve/end_of_course_quiz.ipynb: papers is not a real folder" in text, text
+    assert f"{PER_USER_INBOUND}/zed: not a folder (a link or a file): not taken" in text, text
+    outcomes = {o.student: o for o in autograde_all(course)}
+    assert list(outcomes) == ["amina"] and outcomes["amina"].score == expected
+
+
 def test_typed_answers_score_the_same_as_clicked(tmp_path):
     course = make_course(tmp_path / "course")
     clicked, expected = known_mix(course, "clicker")

@@ -6,6 +6,13 @@ and any learner can give another's (``nbgrader submit --student=<someone else>``
 folder or notebook owned by anyone but the account of the learner it names is flagged and not
 taken, so it can never replace that learner's submission. Links, other file types and files over
 the size limit are not read. Of a learner's own submissions the newest is taken.
+
+On Kubernetes (hub/k8s/) every learner's server runs as the same user, so file owners prove nothing.
+There the hub mounts, as each learner's ``inbound/``, a folder of their own on the shared volume,
+``inbound-by-user/<user name>/``, named from their login and not from anything they write. A
+submission there is the learner's whose folder holds it, and one that names anybody else is flagged.
+Folders on the way to a file must be real folders, never links (a link could reach another learner's
+folder on the trainer's side of the volume).
 """
 
 from __future__ import annotations
@@ -27,7 +34,10 @@ from .download import CollectReport
 from .notebook import MAX_NOTEBOOK_BYTES
 from .submission import Accepted, Incoming, Refused, accept_safely
 
-__all__ = ["account_uid", "collect_exchange", "inbound_folder"]
+__all__ = ["PER_USER_INBOUND", "account_uid", "collect_exchange", "inbound_folder"]
+
+#: The folder of per-learner inbound folders on Kubernetes, beside ``inbound/`` (see hub/k8s/values.yaml).
+PER_USER_INBOUND = "inbound-by-user"
 
 
 def account_uid(name: str) -> int | None:
@@ -57,9 +67,22 @@ def _owner(uid: int) -> str:
         return f"user id {uid}"
 
 
-def _read_own_file(folder: Path, name: str, uid: int) -> tuple[bytes | None, str | None]:
-    """The bytes of ``folder/name`` if it is a plain file of the right owner and size; else (None, why)."""
+def _read_own_file(folder: Path, name: str, uid: int | None) -> tuple[bytes | None, str | None]:
+    """The bytes of ``folder/name`` if it is a plain file of the right owner and size; else (None, why).
+
+    ``uid`` None: the folder itself says whose the file is (a per-learner inbound folder), owners are not
+    compared. Either way every folder between ``folder`` and the file must be a real folder, not a link.
+    """
     path = folder / name
+    for depth in range(1, len(Path(name).parts)):
+        step = folder.joinpath(*Path(name).parts[:depth])
+        try:
+            if not stat.S_ISDIR(step.lstat().st_mode):
+                return None, f"{name}: {Path(name).parts[depth - 1]} is not a real folder (a link?): not read"
+        except FileNotFoundError:
+            return None, None
+        except OSError as exc:
+            return None, f"{name} could not be read ({exc.strerror})"
     try:
         st = path.lstat()
     except FileNotFoundError:
@@ -68,7 +91,7 @@ def _read_own_file(folder: Path, name: str, uid: int) -> tuple[bytes | None, str
         return None, f"{name} could not be read ({exc.strerror})"
     if not stat.S_ISREG(st.st_mode):
         return None, f"{name} is not a plain file (a link or another kind of file): not read"
-    if st.st_uid != uid:
+    if uid is not None and st.st_uid != uid:
         return None, f"{name} belongs to {_owner(st.st_uid)}, not to the learner: not read"
     if st.st_size > MAX_NOTEBOOK_BYTES:
         return None, f"{name} is too large ({st.st_size / 1e6:.1f} MB): not read"
@@ -78,19 +101,21 @@ def _read_own_file(folder: Path, name: str, uid: int) -> tuple[bytes | None, str
         return None, f"{name} could not be read ({exc.strerror})"
     with os.fdopen(fd, "rb") as fh:
         opened = os.fstat(fh.fileno())
-        if not stat.S_ISREG(opened.st_mode) or opened.st_uid != uid or opened.st_size > MAX_NOTEBOOK_BYTES:
+        if (not stat.S_ISREG(opened.st_mode) or (uid is not None and opened.st_uid != uid)
+                or opened.st_size > MAX_NOTEBOOK_BYTES):
             return None, f"{name} changed while it was being read: not read"
         return fh.read(MAX_NOTEBOOK_BYTES + 1), None
 
 
-def _own_pretest(folder: Path, student: str, uid: int) -> tuple[bytes | None, str | None]:
+def _own_pretest(folder: Path, student: str, uid: int | None) -> tuple[bytes | None, str | None]:
     data, problem = _read_own_file(folder, f"{PAPERS_DIR}/{student}/{PRETEST_NOTEBOOK}", uid)
     if data is None and problem is None:
         data, problem = _read_own_file(folder, PRETEST_NOTEBOOK, uid)
     return data, problem
 
 
-def _first_pretest(submissions: list[tuple[datetime, Path]], student: str, uid: int) -> tuple[bytes | None, str | None]:
+def _first_pretest(submissions: list[tuple[datetime, Path]], student: str,
+                   uid: int | None) -> tuple[bytes | None, str | None]:
     """The pre-test of the learner's first submission that has one with answers (else of their newest).
 
     The exchange keeps every submission, so the pre-test handed in at the start is found even when the
@@ -115,7 +140,7 @@ def _first_pretest(submissions: list[tuple[datetime, Path]], student: str, uid: 
 _SECRET = re.compile(r"[0-9a-f]{32,256}")
 
 
-def _submission_secret(folder: Path, uid: int) -> str | None:
+def _submission_secret(folder: Path, uid: int | None) -> str | None:
     """The secret nbgrader's submit wrote into this submission (hex only), which ``release_feedback`` files the
     learner's feedback under; None when it is missing, not the learner's own, or not what nbgrader writes."""
     data, _problem = _read_own_file(folder, "submission_secret.txt", uid)
@@ -128,47 +153,18 @@ def _submission_secret(folder: Path, uid: int) -> str | None:
 def collect_exchange(course: Course, *, uid_of: Callable[[str], int | None] = account_uid,
                      now: datetime | None = None) -> CollectReport:
     """Take in the newest submission of each learner from the exchange's inbound folder (the pre-test: the first)."""
-    from nbgrader.utils import parse_utc
-
     inbound = inbound_folder(course)
     if not inbound.is_dir():
         raise FileNotFoundError(f"no exchange inbound folder at {inbound}: "
                                 "has the quiz been released (ssr-trainer release)?")
     report = CollectReport()
-    assignment = course.quiz.assignment
-    newest: dict[str, tuple[datetime, Path, int]] = {}
+    newest: dict[str, tuple[datetime, Path, int | None]] = {}
     every: dict[str, list[tuple[datetime, Path]]] = {}  # each learner's own submissions: the pre-test's is the first
-    for entry in sorted(os.scandir(inbound), key=lambda e: e.name):
-        shown = display_name(entry.name)
-        parts = entry.name.rsplit("+", 3)
-        if len(parts) != 4 or parts[1] != assignment:
-            if len(parts) != 4:
-                report.problems.append(f"inbound/{shown}: not a submission folder of nbgrader: not taken")
+    for entry, shown, account in _submission_entries(inbound, report):
+        found = _submission_of(course, entry, shown, account, uid_of, report)
+        if found is None:
             continue
-        student, stamp = parts[0], parts[2]
-        try:
-            st = entry.stat(follow_symlinks=False)
-        except OSError as exc:
-            report.problems.append(f"inbound/{shown}: could not be read ({exc.strerror})")
-            continue
-        if not stat.S_ISDIR(st.st_mode):
-            report.problems.append(f"inbound/{shown}: not a folder (a link or a file): not taken")
-            continue
-        uid = uid_of(student)
-        if uid is None:
-            report.problems.append(f"inbound/{shown}: flagged, not taken: there is no account named "
-                                   f"{display_name(student)} on this server")
-            continue
-        if st.st_uid != uid:
-            report.problems.append(f"inbound/{shown}: flagged, not taken: it says it is from "
-                                   f"{display_name(student)} but belongs to {_owner(st.st_uid)}")
-            continue
-        try:
-            when = parse_utc(stamp)
-        except Exception:  # nbgrader's parser raises several kinds for an impossible date
-            report.problems.append(f"inbound/{shown}: its time ({display_name(stamp)}) is not a real date: not taken")
-            continue
-        when = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
+        student, when, uid = found
         if student not in newest or when > newest[student][0]:
             newest[student] = (when, Path(entry.path), uid)
         every.setdefault(student, []).append((when, Path(entry.path)))
@@ -193,3 +189,67 @@ def collect_exchange(course: Course, *, uid_of: Callable[[str], int | None] = ac
                                now)
         (report.accepted if isinstance(result, Accepted) else report.refused).append(result)
     return report
+
+
+def _submission_entries(inbound: Path, report: CollectReport):
+    """(entry, name to show, account the folder vouches for or None) of every entry in inbound/ and, where the
+    hub gives each learner a folder of their own (Kubernetes), in inbound-by-user/<account>/."""
+    for entry in sorted(os.scandir(inbound), key=lambda e: e.name):
+        yield entry, f"inbound/{display_name(entry.name)}", None
+    per_user = inbound.parent / PER_USER_INBOUND
+    try:
+        accounts = sorted(os.scandir(per_user), key=lambda e: e.name)
+    except FileNotFoundError:
+        return
+    for account in accounts:
+        shown = f"{PER_USER_INBOUND}/{display_name(account.name)}"
+        if not account.is_dir(follow_symlinks=False):
+            report.problems.append(f"{shown}: not a folder (a link or a file): not taken")
+            continue
+        for entry in sorted(os.scandir(account.path), key=lambda e: e.name):
+            yield entry, f"{shown}/{display_name(entry.name)}", account.name
+
+
+def _submission_of(course: Course, entry: os.DirEntry, shown: str, account: str | None,
+                   uid_of: Callable[[str], int | None], report: CollectReport):
+    """(learner, time, uid to check files against or None) of one submission folder, or None (with the problem
+    noted) when it is not one of this quiz's or cannot be trusted."""
+    from nbgrader.utils import parse_utc
+
+    parts = entry.name.rsplit("+", 3)
+    if len(parts) != 4 or parts[1] != course.quiz.assignment:
+        if len(parts) != 4:
+            report.problems.append(f"{shown}: not a submission folder of nbgrader: not taken")
+        return None
+    student, stamp = parts[0], parts[2]
+    try:
+        st = entry.stat(follow_symlinks=False)
+    except OSError as exc:
+        report.problems.append(f"{shown}: could not be read ({exc.strerror})")
+        return None
+    if not stat.S_ISDIR(st.st_mode):
+        report.problems.append(f"{shown}: not a folder (a link or a file): not taken")
+        return None
+    uid: int | None
+    if account is not None:  # the hub chose the folder from the login: it, not the owner, says whose it is
+        if student != account:
+            report.problems.append(f"{shown}: flagged, not taken: it says it is from {display_name(student)} "
+                                   f"but was handed in by {display_name(account)}")
+            return None
+        uid = None
+    else:
+        uid = uid_of(student)
+        if uid is None:
+            report.problems.append(f"{shown}: flagged, not taken: there is no account named "
+                                   f"{display_name(student)} on this server")
+            return None
+        if st.st_uid != uid:
+            report.problems.append(f"{shown}: flagged, not taken: it says it is from "
+                                   f"{display_name(student)} but belongs to {_owner(st.st_uid)}")
+            return None
+    try:
+        when = parse_utc(stamp)
+    except Exception:  # nbgrader's parser raises several kinds for an impossible date
+        report.problems.append(f"{shown}: its time ({display_name(stamp)}) is not a real date: not taken")
+        return None
+    return student, (when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when), uid
