@@ -9,6 +9,7 @@ installs, so the two fresh virtual environments cost about one install's time; p
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import pwd
@@ -32,7 +33,8 @@ from ssr_widgets.checking import check_choice
 from ssr_widgets.loader import load_course, load_section
 
 from .conftest import ROOT
-from .lab_harness import chromium_page, exercise, free_port, require_chromium
+from .hub_harness import stop_account_processes
+from .lab_harness import chromium_page, exercise, require_chromium
 
 INSTALL_TIMEOUT = 900  # seconds: one fresh install of the course into a new .venv
 SERVE_TIMEOUT = 120  # seconds: JupyterLab's start once the course is installed
@@ -111,22 +113,10 @@ def throwaway_user(base: Path) -> Iterator[Account]:
     try:
         yield Account(name, entry.pw_uid, entry.pw_gid, home)
     finally:
-        _stop_all_of(entry.pw_uid)
+        stop_account_processes({entry.pw_uid})
         subprocess.run(["userdel", "--remove", name], capture_output=True)
 
 
-def _stop_all_of(uid: int) -> None:
-    """End every process the throwaway user still has (there should be none)."""
-    import psutil
-
-    left = [p for p in psutil.process_iter(["uids"]) if p.info["uids"] and p.info["uids"].real == uid]
-    for p in left:
-        with contextlib.suppress(psutil.Error):
-            p.terminate()
-    _, alive = psutil.wait_procs(left, timeout=10)
-    for p in alive:
-        with contextlib.suppress(psutil.Error):
-            p.kill()
 
 
 # -- a running start-course.sh --------------------------------------------------------------------
@@ -164,8 +154,11 @@ class Server:
         while True:
             if self.proc.poll() is not None:
                 raise AssertionError(f"the server stopped (exit {self.proc.returncode}):\n{self.output()[-4000:]}")
-            with contextlib.suppress(OSError):
-                if self.get("api/status")[0] == 200:
+            if not self.port:
+                printed = re.search(r"http://127\.0\.0\.1:(\d+)/", self.output())
+                self.port = int(printed.group(1)) if printed else 0
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                if self.port and self.get("api/status")[0] == 200:
                     self.serving_after = time.monotonic() - self.started
                     return
             if time.monotonic() > deadline:
@@ -216,12 +209,14 @@ class Server:
 
 @contextlib.contextmanager
 def serving(cmd: list[str], cwd: Path, account: Account, log: Path, timeout: float) -> Iterator[Server]:
-    port, token = free_port(), secrets.token_hex(16)
-    full = [*cmd, "--no-browser", f"--port={port}", f"--IdentityProvider.token={token}"]
+    # Port 0: JupyterLab takes the port the system gives it and prints it; a port picked here could be taken
+    # by another test process's kernel before the server binds it.
+    token = secrets.token_hex(16)
+    full = [*cmd, "--no-browser", "--port=0", f"--IdentityProvider.token={token}"]
     with open(log, "wb") as fh:
         proc = subprocess.Popen(full, cwd=cwd, env=account.env(), stdout=fh, stderr=subprocess.STDOUT,
                                 start_new_session=True, **account.popen_args())
-    server = Server(proc, port, token, log)
+    server = Server(proc, 0, token, log)
     try:
         server.wait_until_serving(timeout)
         yield server

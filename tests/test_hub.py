@@ -17,12 +17,10 @@ import pwd
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -32,6 +30,13 @@ from ssr_grader.cli import main
 from ssr_grader.hub.accounts import ACCOUNT_NAME, account_problem, make_password, safe_name
 
 from .conftest import ROOT
+from .hub_harness import (
+    account_exists,
+    as_account,
+    learner_python,
+    remove_accounts,
+    running_hub,
+)
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 COURSE = "ssr-intro"
@@ -98,62 +103,10 @@ def test_hub_start_refuses_the_network_without_tls_and_a_course_folder_of_roots(
 
 # -- The cohort's day on the hub (slow, browser) ----------------------------------------------------------------
 
-def _free_port() -> int:
-    from .lab_harness import free_port
-
-    return free_port()
 
 
-def _runs_for_others(python: str) -> bool:
-    try:
-        probe = subprocess.run([python, "-c", "import jupyterhub.singleuser, nbgrader, ssr_widgets, bs4; "
-                                "bs4.BeautifulSoup('<img>', 'html.parser').select('img:not([alt])')"],
-                               user="nobody", group="nogroup", capture_output=True, cwd="/", env={"PATH": "/usr/bin:/bin"})
-    except OSError:  # this account may not even start it
-        return False
-    return probe.returncode == 0
 
 
-def learner_python(where: Path) -> str:
-    """A Python every account may run, with this environment's packages.
-
-    Where the test venv's interpreter lives under root's private home (as on this project's machines), a copy
-    of that same interpreter (its standard library, without site-packages) is made under ``where``, with a .pth
-    file adding the venv's site-packages and links to its Jupyter data and config (JupyterLab's assets, the
-    server extensions). The system's Python will not do: a patch release older than the venv's breaks packages
-    that require a newer one (soupsieve 4.1 needs 3.11.5, Debian 12 has 3.11.2).
-    """
-    if _runs_for_others(sys.executable):
-        return sys.executable
-    import site
-    import sysconfig
-
-    minor = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    base, py = Path(sys.base_prefix), where / "learner-python"
-    (py / "bin").mkdir(parents=True)
-    shutil.copy2(Path(sys._base_executable).resolve(), py / "bin" / minor)
-    libs = py / "lib"
-    libs.mkdir()
-    for lib in base.glob("lib/libpython3*.so*"):
-        shutil.copy2(lib, libs / lib.name, follow_symlinks=True)
-    shutil.copytree(Path(sysconfig.get_paths(vars={"base": str(base), "installed_base": str(base)})["stdlib"]),
-                    libs / minor, symlinks=True,
-                    ignore=shutil.ignore_patterns("site-packages", "test", "config-*", "idlelib", "tkinter",
-                                                  "turtledemo", "ensurepip", "lib2to3"))
-    (libs / minor / "site-packages").mkdir()
-    packages = [p for p in site.getsitepackages() if Path(p).is_dir()]
-    (libs / minor / "site-packages" / "ssr_test_venv.pth").write_text(
-        "import site; " + "; ".join(f"site.addsitedir({p!r})" for p in packages) + "\n")
-    for name in ("share", "etc"):
-        if (Path(sys.prefix) / name).exists():
-            (py / name).symlink_to(Path(sys.prefix) / name)
-    wrapper = py / "bin" / "python"
-    wrapper.write_text(f'#!/bin/sh\nexport LD_LIBRARY_PATH="{libs}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}"\n'
-                       f'exec "{py / "bin" / minor}" "$@"\n')
-    wrapper.chmod(0o755)
-    if not _runs_for_others(str(wrapper)):
-        pytest.skip("no Python that every account may run with this environment's packages")
-    return str(wrapper)
 
 
 def _page_api(page, method: str, path: str, body: dict | None = None) -> tuple[int, str]:
@@ -185,27 +138,8 @@ def _wait_for_lab(page, name: str) -> None:
     page.wait_for_selector(".jp-LabShell", timeout=90_000)
 
 
-def _as_account(account: str, python: str, args: list[str], cwd: Path, exchange: Path) -> subprocess.CompletedProcess:
-    """A command as the account runs it in a terminal of its server on the hub (which sets SSR_EXCHANGE)."""
-    entry = pwd.getpwnam(account)
-    env = {"HOME": entry.pw_dir, "USER": account, "LOGNAME": account, "LANG": "C.UTF-8", "SSR_EXCHANGE": str(exchange),
-           "PATH": f"{Path(python).parent}:/usr/local/bin:/usr/bin:/bin"}
-    return subprocess.run([python, *args], user=entry.pw_uid, group=entry.pw_gid, env=env, cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
 
 
-def _stop_account_processes(uids: set[int]) -> None:
-    """Stop what the hub started as the test's accounts (by process id), so the accounts can be removed."""
-    import psutil
-
-    procs = [p for p in psutil.process_iter(["uids"]) if p.info["uids"] and p.info["uids"].real in uids]
-    for p in procs:
-        with contextlib.suppress(psutil.Error):
-            p.terminate()
-    _gone, alive = psutil.wait_procs(procs, timeout=10)
-    for p in alive:
-        with contextlib.suppress(psutil.Error):
-            p.kill()
 
 
 @pytest.mark.slow
@@ -239,7 +173,7 @@ def test_a_cohort_day_on_the_hub(tmp_path):
     work = Path(tempfile.mkdtemp(prefix="ssr-hub-test-", dir="/tmp"))  # not under pytest's private tmp
     work.chmod(0o755)
     exchange, state = work / "exchange", work / "state"
-    hub = None
+    stack = contextlib.ExitStack()
     created: list[str] = []
     try:
         python = learner_python(work)
@@ -255,7 +189,7 @@ def test_a_cohort_day_on_the_hub(tmp_path):
         passwords: dict[str, str] = {}
         for args in (["--trainers", str(trainers_csv)], [str(learners_csv)]):
             result = runner.invoke(main, ["hub", "accounts", *args, "--course-dir", str(ROOT / "grader")])
-            created += [n for n in (amina, bo, trainer) if n not in created and _exists(n)]
+            created += [n for n in (amina, bo, trainer) if n not in created and account_exists(n)]
             for line in result.output.splitlines():
                 m = re.match(rf"\s+({prefix}-\w+)\s+(\S+)\s", line)
                 if m:
@@ -279,30 +213,14 @@ def test_a_cohort_day_on_the_hub(tmp_path):
         subprocess.run(["chown", "-R", f"{trainer}:{trainer}", str(course.root)], check=True)
         exchange.mkdir(mode=0o777)
         exchange.chmod(0o777)
-        done = _as_account(trainer, python, ["-m", "ssr_grader.cli", "release", "--course-dir", str(course.root)],
+        done = as_account(trainer, python, ["-m", "ssr_grader.cli", "release", "--course-dir", str(course.root)],
                            course.root, exchange)
         assert done.returncode == 0, done.stdout + done.stderr
         phase("course built and released")
 
         # The hub, started by the one command, on loopback.
-        port = _free_port()
-        env = {**os.environ, "SSR_HUB_API_PORT": str(_free_port()), "SSR_HUB_PROXY_API_PORT": str(_free_port()),
-               "SSR_HUB_SERVICE_PORT": str(_free_port())}
-        log = open(work / "hub.log", "wb")  # noqa: SIM115 - closed in finally
-        hub = subprocess.Popen([sys.executable, "-m", "ssr_grader.cli", "hub", "start", "--course-dir",
-                                str(course.root), "--port", str(port), "--learner-python", python, "--exchange",
-                                str(exchange), "--state-dir", str(state), "--idle-minutes", "30"],
-                               stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/hub/api", timeout=5):  # noqa: S310 - loopback
-                    break
-            except OSError:
-                if hub.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"the hub did not start:\n{_tail(work / 'hub.log')}") from None
-                time.sleep(0.5)
+        hub = stack.enter_context(running_hub(course.root, python, exchange, state, work / "hub.log"))
+        base = hub.base
         assert f"Cohort server: {base}/" in (work / "hub.log").read_text()
         phase("hub up")
 
@@ -377,7 +295,7 @@ def test_a_cohort_day_on_the_hub(tmp_path):
                           f"for args in {steps!r}:\n"
                           "    print('$ ssr-trainer', *args, flush=True)\n"
                           f"    main([*args, '--course-dir', {str(course.root)!r}], standalone_mode=False)\n")
-                done = _as_account(trainer, python, ["-c", script], course.root, exchange)
+                done = as_account(trainer, python, ["-c", script], course.root, exchange)
                 assert done.returncode == 0, (done.stdout, done.stderr[-3000:])
                 assert "Collected 1 learners" in done.stdout, done.stdout
                 assert "Returned through the exchange to 1 learners" in done.stdout, done.stdout + done.stderr[-3000:]
@@ -411,46 +329,15 @@ def test_a_cohort_day_on_the_hub(tmp_path):
         # for CI's second test process, so a slow machine is reported, not mistaken for a broken hub
         assert total < 300, f"the cohort-day test took {total:.0f} s (bound: 5 minutes; phases: {phases})"
     finally:
-        if hub is not None:  # the hub and everything it started (its proxy, the culler): one process group
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(hub.pid, signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                hub.wait(30)
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(hub.pid, signal.SIGKILL)
-            hub.wait(10)
-        uids = set()
-        for name in created:
-            with contextlib.suppress(KeyError):
-                uids.add(pwd.getpwnam(name).pw_uid)
-        _stop_account_processes(uids)
-        left = []
-        for name in created:
-            subprocess.run(["userdel", "--remove", name], capture_output=True)
-            if _exists(name):
-                left.append(name)
-        for group in (f"nbgrader-{COURSE}", f"formgrade-{COURSE}"):
-            with contextlib.suppress(KeyError):  # made here, and nobody else's in it (another run may share it)
-                if group not in groups_before and not grp.getgrnam(group).gr_mem:
-                    subprocess.run(["groupdel", group], capture_output=True)
+        stack.close()
+        left = remove_accounts(created, groups_before)
         shutil.rmtree(work, ignore_errors=True)
         if left and sys.exc_info()[0] is None:  # never hide the failure that got here first
             raise AssertionError(f"the test's accounts could not be removed: {left}")
 
 
-def _exists(name: str) -> bool:
-    try:
-        pwd.getpwnam(name)
-    except KeyError:
-        return False
-    return True
 
 
-def _tail(path: Path) -> str:
-    try:
-        return path.read_text(errors="replace")[-4000:]
-    except OSError:
-        return ""
 
 
 def test_learner_roster_rows_read_as_the_cli_reads_them(tmp_path):
