@@ -18,6 +18,7 @@ What it sets up (see hub/README.md for the why of each, and for TLS on a real ho
 import os
 import pwd
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -128,6 +129,15 @@ def _course_notebooks(spawner) -> None:
                     ignore=shutil.ignore_patterns("ssr-progress*", ".ipynb_checkpoints", "__pycache__"))
     for path in [dest, *dest.rglob("*")]:
         os.chown(path, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
+    # As start-course.sh and Binder do: the sections and the practice quiz signed with the learner's own key (made
+    # in their home now), so the course's autorun extension runs them on opening. Run as the learner, not root.
+    ours = [*sorted(dest.glob("[0-9][0-9]_*.ipynb")), dest / "quiz" / "practice_quiz.ipynb"]
+    env = {"HOME": entry.pw_dir, "USER": entry.pw_name, "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"}
+    try:
+        subprocess.run([PYTHON, "-m", "nbformat.sign", *map(str, ours)], user=entry.pw_uid, group=entry.pw_gid,
+                       env=env, cwd=dest, capture_output=True, timeout=60, check=True)
+    except (OSError, subprocess.SubprocessError) as exc:  # the learner can still use Run All Cells
+        print(f"Could not mark {spawner.user.name}'s course notebooks trusted: {exc}", file=sys.stderr)
 
 
 c.Spawner.pre_spawn_hook = _course_notebooks

@@ -23,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 from click.testing import CliRunner
 
@@ -245,6 +246,14 @@ def test_a_cohort_day_on_the_hub(tmp_path):
                 mine = Path(pwd.getpwnam(amina).pw_dir) / quiz_path
                 assert mine.stat().st_uid == pwd.getpwnam(amina).pw_uid
                 assert (Path(pwd.getpwnam(amina).pw_dir) / "ssr-course" / "00_welcome.ipynb").exists()
+                # the sections are signed with her own key, so the course's autorun extension runs them on opening
+                from nbformat.sign import NotebookNotary
+
+                home = Path(pwd.getpwnam(amina).pw_dir)
+                notary = NotebookNotary(data_dir=str(home / ".local" / "share" / "jupyter"))
+                assert notary.check_signature(nbformat.read(home / "ssr-course" / "01_concept.ipynb", 4))
+                assert not notary.check_signature(nbformat.read(home / "ssr-course" / "quiz" / "course_evaluation.ipynb", 4))
+                notary.close()
                 # Her JupyterLab has the learner settings: nbgrader's assignment list, no instructor panels.
                 page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").first.click()
                 items = page.locator(".lm-Menu-itemLabel").all_inner_texts()

@@ -180,7 +180,7 @@ def test_exchange_is_a_read_write_many_volume_each_learner_sees_only_their_part_
     for name in ("amina", "learner-1", "trainer-2", "a" * 32):
         assert pattern.fullmatch(name) and ACCOUNT_NAME.fullmatch(name)
     assert pattern.pattern == ACCOUNT_NAME.pattern  # the same rule as the one-machine hub's accounts
-    for name in ("../amina", "amina/..", "Amina", "a b", "a" * 33, "", "amina\n", "{username}"):
+    for name in ("../amina", "amina/..", "Amina", "a b", "a" * 33, "", "amina\n", "{username}", "trainer_2", "1abc"):
         assert not pattern.fullmatch(name), name
     claim = objects["PersistentVolumeClaim", volume["persistentVolumeClaim"]["claimName"]]
     assert claim["spec"]["accessModes"] == ["ReadWriteMany"]
