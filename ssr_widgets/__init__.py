@@ -18,8 +18,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .progress import ProgressStore
 
 __all__ = [
-    "ContentError", "__version__", "load_course", "load_exercise", "load_section", "show", "show_briefing",
-    "show_progress",
+    "ContentError", "__version__", "load_course", "load_exercise", "load_section", "set_language", "show",
+    "show_briefing", "show_progress",
 ]
 __version__ = "0.1.0"
 
@@ -31,6 +31,8 @@ _LAZY = {
     "load_exercise": ".loader",
     "load_section": ".loader",
     "show_briefing": ".country",
+    # The course language of this kernel: a French notebook's first code cell calls set_language("fr").
+    "set_language": ".translation",
 }
 
 

@@ -15,6 +15,7 @@ import ipywidgets as widgets
 from ._view import E, ExerciseView, esc
 from .model import Category
 from .progress import ProgressStore
+from .translation import N_, _
 
 __all__ = ["DropdownRowsView", "legend_html"]
 
@@ -34,7 +35,7 @@ class DropdownRowsView(ExerciseView[E]):
     """A view whose answer maps each row id to one chosen id (rows left open are left out)."""
 
     #: The first entry of every list, shown until the learner chooses.
-    hint = "— choose —"
+    hint = N_("— choose —")
 
     def __init__(
         self,
@@ -47,7 +48,7 @@ class DropdownRowsView(ExerciseView[E]):
         intro_html: str,
         label_width: str = "45%",
     ) -> None:
-        options = [(self.hint, _UNSET), *choices]
+        options = [(_(self.hint), _UNSET), *choices]
         self._choice_ids = {value for _label, value in options[1:]}
         self.dropdowns: dict[str, widgets.Dropdown] = {
             row_id: widgets.Dropdown(

@@ -19,12 +19,13 @@ from ._frame import feedback_area
 from .checking import Feedback
 from .model import ExerciseBase
 from .progress import ProgressStore
+from .translation import N_, _
 
 E = TypeVar("E", bound=ExerciseBase)
 
 _RIGHT = "✔"  # heavy check mark
 _WRONG = "✘"  # heavy ballot x
-_NOTE = "Note:"
+_NOTE = N_("Note:")
 
 
 def esc(text: str) -> str:
@@ -33,11 +34,12 @@ def esc(text: str) -> str:
 
 def render_feedback(feedback: Feedback, *, restored_from: str | None = None) -> str:
     """Feedback as HTML: a summary line, then one explained line per option or item."""
-    head_mark = _RIGHT if feedback.complete else _WRONG if feedback.remarks else _NOTE
+    head_mark = _RIGHT if feedback.complete else _WRONG if feedback.remarks else _(_NOTE)
     # No role here: the feedback area around it is the live region (see _frame.py).
     parts = ['<div class="ssr-feedback">']
     if restored_from:
-        parts.append(f'<p class="ssr-restored">{_NOTE} Your saved answer from {esc(restored_from)} is shown.</p>')
+        said = _("Your saved answer from {time} is shown.").format(time=esc(restored_from))
+        parts.append(f'<p class="ssr-restored">{_(_NOTE)} {said}</p>')
     state = "ssr-ok" if feedback.complete else "ssr-not-ok" if feedback.remarks else "ssr-info"
     parts.append(f'<p class="ssr-summary {state}"><strong>{head_mark} {esc(feedback.summary)}</strong></p>')
     if feedback.remarks:
@@ -45,7 +47,7 @@ def render_feedback(feedback: Feedback, *, restored_from: str | None = None) -> 
         for r in feedback.remarks:
             # The mark says whether the learner's own choice here was right, as the verdict's words do;
             # a screen reader reads its name, so it is never colour or symbol alone.
-            mark, said = (_RIGHT, "right") if r.ok else (_WRONG, "wrong")
+            mark, said = (_RIGHT, _("right")) if r.ok else (_WRONG, _("wrong"))
             cls = "ssr-ok" if r.ok else "ssr-not-ok"
             parts.append(
                 f'<li class="ssr-remark {cls}"><span class="ssr-mark" role="img" aria-label="{said}">{mark}</span> '
@@ -109,9 +111,9 @@ class ExerciseView(widgets.VBox, Generic[E]):
     """
 
     show_check_button = True
-    reset_label = "Reset"
-    reset_tooltip = "Clear your answer and start again"
-    cleared_message = "Cleared. Answer again, then press Check."
+    reset_label = N_("Reset")
+    reset_tooltip = N_("Clear your answer and start again")
+    cleared_message = N_("Cleared. Answer again, then press Check.")
 
     def __init__(self, exercise: E, *, key: str, store: ProgressStore, controls: widgets.Widget) -> None:
         self.exercise = exercise
@@ -119,13 +121,13 @@ class ExerciseView(widgets.VBox, Generic[E]):
         self.store = store
         # The visible names stay short; the feedback area names them after the exercise for screen readers.
         self.check_button = widgets.Button(
-            description="Check",
-            tooltip="Check your answer and see why each option is right or wrong",
+            description=_("Check"),
+            tooltip=_("Check your answer and see why each option is right or wrong"),
             button_style="primary",
         )
         if not self.show_check_button:
             self.check_button.layout.display = "none"
-        self.reset_button = widgets.Button(description=self.reset_label, tooltip=self.reset_tooltip)
+        self.reset_button = widgets.Button(description=_(self.reset_label), tooltip=_(self.reset_tooltip))
         for button in (self.check_button, self.reset_button):
             button.add_class("ssr-named")
         self.feedback_html = feedback_area(exercise.title)
@@ -190,7 +192,8 @@ class ExerciseView(widgets.VBox, Generic[E]):
         with self._collect_notices():
             self.store.reset(self.key)
         self.details_html.value = ""
-        self.feedback_html.value = f"<p>{_NOTE} {esc(self.cleared_message)}</p>"
+        note, cleared = _(_NOTE), _(self.cleared_message)
+        self.feedback_html.value = f"<p>{note} {esc(cleared)}</p>"
 
     def _restore(self) -> None:
         with self._collect_notices():
@@ -202,15 +205,15 @@ class ExerciseView(widgets.VBox, Generic[E]):
             except (KeyError, TypeError, ValueError, AttributeError):
                 # The exercise changed since the answer was saved (an option was removed, say).
                 self.clear_answer()
-                self.notices.append(
+                self.notices.append(_(
                     "Your saved answer to this exercise no longer fits it (the exercise was updated). "
                     "Please answer it again."
-                )
+                ))
                 self._show_notices()
             else:
                 self.last_feedback = feedback
                 when = str(entry.get("updated", "")).replace("T", " ")[:16]
-                self.feedback_html.value = render_feedback(feedback, restored_from=when or "earlier")
+                self.feedback_html.value = render_feedback(feedback, restored_from=when or _("earlier"))
                 self.details_html.value = self.render_details(self.get_answer(), feedback)
 
     @contextlib.contextmanager
@@ -236,4 +239,5 @@ class ExerciseView(widgets.VBox, Generic[E]):
             items.append(
                 f'<a href="{esc(s.url)}" target="_blank" rel="noopener">{title}</a>' if s.url else title
             )
-        return widgets.HTML(value=f"<small>Sources: {'; '.join(items)}</small>")
+        sources = _("Sources:")
+        return widgets.HTML(value=f"<small>{sources} {'; '.join(items)}</small>")

@@ -18,6 +18,7 @@ from .model import (
     OrderExercise,
     ScenarioExercise,
 )
+from .translation import N_, _, ngettext
 
 __all__ = [
     "Feedback",
@@ -76,17 +77,17 @@ def check_choice(exercise: ChoiceExercise, chosen: frozenset[str] | set[str] | s
     if unknown:
         raise ValueError(f"unknown option id(s) for '{exercise.id}': {', '.join(sorted(unknown))}")
     if not chosen:
-        return Feedback(0.0, False, "Choose an answer first, then press Check.", ())
+        return Feedback(0.0, False, _("Choose an answer first, then press Check."), ())
 
     remarks = []
     for opt in exercise.options:
         picked = opt.id in chosen
         # The verdict speaks of the learner's choice, as the mark beside it does (Remark.ok).
         if opt.correct:
-            verdict = "Right: you chose it, and it is a right answer." if picked else (
+            verdict = _("Right: you chose it, and it is a right answer.") if picked else _(
                 "Missed: it is a right answer, and you did not choose it.")
         else:
-            verdict = "Not right: you chose it, but it is not a right answer." if picked else (
+            verdict = _("Not right: you chose it, but it is not a right answer.") if picked else _(
                 "Right to leave out: it is not a right answer.")
         remarks.append(Remark(opt.text, picked == opt.correct, verdict, opt.why, chosen=picked))
 
@@ -97,22 +98,25 @@ def check_choice(exercise: ChoiceExercise, chosen: frozenset[str] | set[str] | s
         wrong = len(chosen - correct)
         score = max(0.0, (hits - wrong) / len(correct))
         if complete:
-            summary = f"Correct. You found all {len(correct)} right answers."
+            summary = _("Correct. You found all {total} right answers.").format(total=len(correct))
+        elif wrong:
+            summary = ngettext(
+                "Not yet. You chose {hits} of the {total} right answers and {wrong} that is not right. "
+                "Read the explanations below, then try again.",
+                "Not yet. You chose {hits} of the {total} right answers and {wrong} that are not right. "
+                "Read the explanations below, then try again.", wrong).format(hits=hits, total=len(correct), wrong=wrong)
         else:
-            summary = (
-                f"Not yet. You chose {hits} of the {len(correct)} right answers"
-                + (f" and {wrong} that {'is' if wrong == 1 else 'are'} not right" if wrong else "")
-                + ". Read the explanations below, then try again."
-            )
+            summary = _("Not yet. You chose {hits} of the {total} right answers. "
+                        "Read the explanations below, then try again.").format(hits=hits, total=len(correct))
     else:
         score = 1.0 if complete else 0.0
-        summary = "Correct." if complete else "Not quite. Read the explanations below, then try again."
+        summary = _("Correct.") if complete else _("Not quite. Read the explanations below, then try again.")
     return Feedback(score, complete, summary, tuple(remarks))
 
 
 @dataclass(frozen=True)
 class _Wording:
-    """How an assignment exercise (classify, match) talks about its rows and choices."""
+    """How an assignment exercise (classify, match) talks about its rows and choices (texts translated when used)."""
 
     row: str  # "item": unknown-id errors
     choice: str  # "category"
@@ -120,24 +124,27 @@ class _Wording:
     wrong: str  # "Not right: you chose {chosen}. It belongs in: {right}."
     all_right: str  # "Correct. All {total} items are in the right place."
     some_right: str  # "{n} of {total} items are in the right place."
-    open_: str  # "not sorted yet"
+    open_one: str  # "{n} is not sorted yet."
+    open_many: str  # "{n} are not sorted yet."
 
 
 _CLASSIFY = _Wording(
     "item", "category",
-    unset="Not sorted yet. It belongs in: {right}.",
-    wrong="Not right: you chose {chosen}. It belongs in: {right}.",
-    all_right="Correct. All {total} items are in the right place.",
-    some_right="{n} of {total} items are in the right place.",
-    open_="not sorted yet",
+    unset=N_("Not sorted yet. It belongs in: {right}."),
+    wrong=N_("Not right: you chose {chosen}. It belongs in: {right}."),
+    all_right=N_("Correct. All {total} items are in the right place."),
+    some_right=N_("{n} of {total} items are in the right place."),
+    open_one=N_("{n} is not sorted yet."),
+    open_many=N_("{n} are not sorted yet."),
 )
 _MATCH = _Wording(
     "prompt", "answer",
-    unset="Not matched yet. The best match: {right}.",
-    wrong="Not right: you chose {chosen}. The best match: {right}.",
-    all_right="Correct. All {total} are matched well.",
-    some_right="{n} of {total} are matched well.",
-    open_="not matched yet",
+    unset=N_("Not matched yet. The best match: {right}."),
+    wrong=N_("Not right: you chose {chosen}. The best match: {right}."),
+    all_right=N_("Correct. All {total} are matched well."),
+    some_right=N_("{n} of {total} are matched well."),
+    open_one=N_("{n} is not matched yet."),
+    open_many=N_("{n} are not matched yet."),
 )
 
 
@@ -165,28 +172,25 @@ def _check_assignment(
         choice = placed.get(row_id)
         if choice is None:
             n_open += 1
-            remarks.append(Remark(text, False, words.unset.format(right=labels[right]), why))
+            remarks.append(Remark(text, False, _(words.unset).format(right=labels[right]), why))
         elif choice == right:
             n_right += 1
-            remarks.append(Remark(text, True, f"Right: {labels[right]}.", why, chosen=True))
+            remarks.append(Remark(text, True, _("Right: {right}.").format(right=labels[right]), why, chosen=True))
         else:
-            verdict = words.wrong.format(chosen=labels[choice], right=labels[right])
+            verdict = _(words.wrong).format(chosen=labels[choice], right=labels[right])
             remarks.append(Remark(text, False, verdict, why, chosen=True))
     total = len(rows)
     if n_right == total:
-        summary = words.all_right.format(total=total)
+        summary = _(words.all_right).format(total=total)
     else:
-        summary = words.some_right.format(n=n_right, total=total)
+        summary = _(words.some_right).format(n=n_right, total=total)
         if n_open:
-            summary += f" {n_open} {_is_are(n_open)} {words.open_}."
+            # one plural pair per kind: ngettext needs both forms of the same sentence
+            summary += " " + (ngettext(words.open_one, words.open_many, n_open)).format(n=n_open)
     return remarks, n_right, summary
 
 
-def _is_are(n: int) -> str:
-    return "is" if n == 1 else "are"
-
-
-_TRY_AGAIN = " Read the explanations, change your answers, and check again."
+_TRY_AGAIN = N_(" Read the explanations, change your answers, and check again.")
 
 
 def check_classify(exercise: ClassifyExercise, placed: Mapping[str, str | None]) -> Feedback:
@@ -198,7 +202,7 @@ def check_classify(exercise: ClassifyExercise, placed: Mapping[str, str | None])
     labels = {c.id: c.label for c in exercise.categories}
     remarks, n_right, summary = _check_assignment(exercise.id, rows, labels, placed, _CLASSIFY)
     complete = n_right == len(rows)
-    return Feedback(n_right / len(rows), complete, summary if complete else summary + _TRY_AGAIN, tuple(remarks))
+    return Feedback(n_right / len(rows), complete, summary if complete else summary + _(_TRY_AGAIN), tuple(remarks))
 
 
 def check_match(exercise: MatchExercise, placed: Mapping[str, str | None]) -> Feedback:
@@ -216,8 +220,9 @@ def check_match(exercise: MatchExercise, placed: Mapping[str, str | None]) -> Fe
             chosen = [c for c in placed.values() if c is not None]
             twice = sorted({labels[c] for c in chosen if chosen.count(c) > 1})
             if twice:
-                summary += f" Each answer fits one situation only, but you used {', '.join(twice)} more than once."
-        summary += _TRY_AGAIN
+                summary += _(" Each answer fits one situation only, but you used {answers} more than once.").format(
+                    answers=", ".join(twice))
+        summary += _(_TRY_AGAIN)
     return Feedback(n_right / len(rows), complete, summary, tuple(remarks))
 
 
@@ -235,31 +240,34 @@ def check_order(exercise: OrderExercise, positions: Sequence[str | None]) -> Fee
     if unknown:
         raise ValueError(f"unknown step id(s) for '{exercise.id}': {', '.join(sorted(unknown))}")
     if all(p is None for p in positions):
-        return Feedback(0.0, False, "Choose a step for each position first, then press Check.", ())
+        return Feedback(0.0, False, _("Choose a step for each position first, then press Check."), ())
 
     remarks = []
     for right_pos, step in enumerate(steps, start=1):
         at = [n for n, p in enumerate(positions, start=1) if p == step.id]
         if at == [right_pos]:
-            remarks.append(Remark(step.text, True, f"Right: step {right_pos}.", step.why, chosen=True))
+            remarks.append(Remark(step.text, True, _("Right: step {n}.").format(n=right_pos), step.why, chosen=True))
         elif not at:
-            remarks.append(Remark(step.text, False, f"Not placed yet. It is step {right_pos}.", step.why))
+            remarks.append(Remark(step.text, False, _("Not placed yet. It is step {n}.").format(n=right_pos), step.why))
         else:
-            where = " and ".join(str(n) for n in at)
-            verdict = f"Not right: you put it at step{'s' if len(at) > 1 else ''} {where}. It is step {right_pos}."
+            where = _(" and ").join(str(n) for n in at)
+            verdict = ngettext("Not right: you put it at step {where}. It is step {n}.",
+                               "Not right: you put it at steps {where}. It is step {n}.", len(at)).format(
+                where=where, n=right_pos)
             remarks.append(Remark(step.text, False, verdict, step.why, chosen=True))
     total = len(steps)
     n_right = sum(p == s.id for p, s in zip(positions, steps, strict=True))
     if n_right == total:
-        return Feedback(1.0, True, f"Correct. All {total} steps are in the right order.", tuple(remarks))
-    summary = f"{n_right} of {total} steps are in the right place."
+        return Feedback(1.0, True, _("Correct. All {total} steps are in the right order.").format(total=total),
+                        tuple(remarks))
+    summary = _("{n} of {total} steps are in the right place.").format(n=n_right, total=total)
     n_open = sum(p is None for p in positions)
     if n_open:
-        summary += f" {n_open} position{'s' if n_open > 1 else ''} {_is_are(n_open)} still empty."
+        summary += ngettext(" {n} position is still empty.", " {n} positions are still empty.", n_open).format(n=n_open)
     twice = [s.text for s in steps if positions.count(s.id) > 1]
     if twice:
-        summary += f" You chose {'; '.join(twice)} more than once: each step has one place."
-    return Feedback(n_right / total, False, summary + _TRY_AGAIN, tuple(remarks))
+        summary += _(" You chose {steps} more than once: each step has one place.").format(steps="; ".join(twice))
+    return Feedback(n_right / total, False, summary + _(_TRY_AGAIN), tuple(remarks))
 
 
 def check_actormap(exercise: ActorMapExercise, placed: Mapping[str, Mapping[str, str]]) -> Feedback:

@@ -10,6 +10,7 @@ from ._rows import DropdownRowsView, legend_html
 from .checking import Feedback, check_classify
 from .model import ClassifyExercise
 from .progress import ProgressStore
+from .translation import N_, _
 
 __all__ = ["Classify"]
 
@@ -20,7 +21,7 @@ class Classify(DropdownRowsView[ClassifyExercise]):
     The answer is a mapping of item id to category id (only sorted items are included).
     """
 
-    hint = "— choose a box —"
+    hint = N_("— choose a box —")
 
     def __init__(self, exercise: ClassifyExercise, *, key: str, store: ProgressStore) -> None:
         super().__init__(
@@ -29,7 +30,7 @@ class Classify(DropdownRowsView[ClassifyExercise]):
             store=store,
             rows=[(item.id, item.text) for item in exercise.items],
             choices=[(c.label, c.id) for c in exercise.categories],
-            intro_html=legend_html("The boxes:", exercise.categories),
+            intro_html=legend_html(_("The boxes:"), exercise.categories),
         )
 
     def evaluate(self, answer: dict[str, str]) -> Feedback:

@@ -3,6 +3,10 @@
 A reference such as ``"01_concept.yml#security-sector-sort"`` names a file in the content
 folder and an exercise in it. Any problem is raised as :class:`~ssr_widgets.model.ContentError`
 naming the file, the exercise id and the field, never as a bare traceback from YAML or pydantic.
+
+In another course language (``ssr_widgets.translation.set_language("fr")``) the same English YAML is read, and
+each learner-facing text is replaced by its translation before validation (``translation/fields.py``): ids,
+answer keys and the course order exist once, in the English files.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import yaml
 from pydantic import ValidationError
 
 from .model import EXERCISE_KINDS, ContentError, Course, Exercise, SectionContent
+from .translation import SOURCE_LANGUAGE, content_text, get_language
 
 __all__ = ["CONTENT_DIR", "content_files", "load_course", "load_exercise", "load_section"]
 
@@ -53,6 +58,15 @@ def _read_yaml(path: Path) -> Any:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ContentError(f"{path.name}: YAML syntax error{where}: {problem}") from None
+
+
+def _localised(data: Any, file: str, language: str) -> Any:
+    """The file's data with its texts in ``language`` (English: the data itself, untouched)."""
+    if language == SOURCE_LANGUAGE:
+        return data
+    from .translation.fields import localise
+
+    return localise(data, file, lambda context, text: content_text(context, text, language))
 
 
 Locator = Callable[[list[Any]], tuple[str, list[Any]]]
@@ -122,10 +136,11 @@ def _field_path(loc: list[Any]) -> str:
 
 
 @functools.lru_cache(maxsize=32)
-def _load_section_cached(path: Path, mtime_ns: int) -> SectionContent:
+def _load_section_cached(path: Path, mtime_ns: int, language: str = SOURCE_LANGUAGE) -> SectionContent:
     data = _read_yaml(path)
     if not isinstance(data, dict):
         raise ContentError(f"{path.name}: expected a mapping with 'section' and 'exercises' at the top")
+    data = _localised(data, path.name, language)
     try:
         return SectionContent.model_validate(data)
     except ValidationError as exc:
@@ -134,7 +149,7 @@ def _load_section_cached(path: Path, mtime_ns: int) -> SectionContent:
         raise ContentError(f"{path.name}: {exc}") from None
 
 
-def load_section(file: str | Path, content_dir: Path | None = None) -> SectionContent:
+def load_section(file: str | Path, content_dir: Path | None = None, *, language: str | None = None) -> SectionContent:
     """Load and validate one section's exercise file.
 
     Parameters
@@ -143,6 +158,8 @@ def load_section(file: str | Path, content_dir: Path | None = None) -> SectionCo
         File name inside the content folder (``"01_concept.yml"``) or a path.
     content_dir : Path, optional
         Folder to look in; defaults to the package's content folder.
+    language : str, optional
+        The texts' language; defaults to the course language of this kernel (English unless one was chosen).
     """
     path = Path(file)
     if not path.is_absolute():
@@ -151,10 +168,10 @@ def load_section(file: str | Path, content_dir: Path | None = None) -> SectionCo
         mtime = path.stat().st_mtime_ns
     except FileNotFoundError:
         raise ContentError(f"{path.name}: content file not found (looked in {path.parent})") from None
-    return _load_section_cached(path, mtime)
+    return _load_section_cached(path, mtime, language or get_language())
 
 
-def load_exercise(ref: str, content_dir: Path | None = None) -> Exercise:
+def load_exercise(ref: str, content_dir: Path | None = None, *, language: str | None = None) -> Exercise:
     """Load one exercise from a ``"file.yml#exercise-id"`` reference.
 
     The file is looked up in ``content_dir`` (the course content by default), unless it is an
@@ -163,7 +180,7 @@ def load_exercise(ref: str, content_dir: Path | None = None) -> Exercise:
     file, sep, ex_id = ref.partition("#")
     if not sep or not file or not ex_id:
         raise ContentError(f"'{ref}': a reference looks like '01_concept.yml#exercise-id'")
-    section = load_section(file, content_dir)
+    section = load_section(file, content_dir, language=language)
     try:
         return section.exercises[ex_id]
     except KeyError:
@@ -171,10 +188,10 @@ def load_exercise(ref: str, content_dir: Path | None = None) -> Exercise:
         raise ContentError(f"{Path(file).name}: no exercise '{ex_id}' (exercises in this file: {known})") from None
 
 
-def load_course(content_dir: Path | None = None) -> Course:
-    """Load the course order (``course.yml``)."""
+def load_course(content_dir: Path | None = None, *, language: str | None = None) -> Course:
+    """Load the course order (``course.yml``), its titles in ``language`` (default: the kernel's course language)."""
     path = (content_dir or CONTENT_DIR) / COURSE_FILE
-    data = _read_yaml(path)
+    data = _localised(_read_yaml(path), COURSE_FILE, language or get_language())
     try:
         return Course.model_validate(data)
     except ValidationError as exc:

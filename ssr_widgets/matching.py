@@ -10,6 +10,7 @@ from ._rows import DropdownRowsView, legend_html
 from .checking import Feedback, check_match
 from .model import MatchExercise
 from .progress import ProgressStore
+from .translation import N_, _
 
 __all__ = ["Matching"]
 
@@ -20,18 +21,18 @@ class Matching(DropdownRowsView[MatchExercise]):
     The answer is a mapping of prompt id to answer id (only matched prompts are included).
     """
 
-    hint = "— choose an answer —"
+    hint = N_("— choose an answer —")
 
     def __init__(self, exercise: MatchExercise, *, key: str, store: ProgressStore) -> None:
-        rule = ("An answer may fit more than one situation." if exercise.reuse
-                else "Each answer fits one situation only.")
+        rule = (_("An answer may fit more than one situation.") if exercise.reuse
+                else _("Each answer fits one situation only."))
         super().__init__(
             exercise,
             key=key,
             store=store,
             rows=[(p.id, p.text) for p in exercise.prompts],
             choices=[(a.label, a.id) for a in exercise.answers],
-            intro_html=legend_html(f"The answers to choose from. {rule}", exercise.answers),
+            intro_html=legend_html(_("The answers to choose from.") + f" {rule}", exercise.answers),
         )
 
     def evaluate(self, answer: dict[str, str]) -> Feedback:

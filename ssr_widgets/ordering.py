@@ -14,6 +14,7 @@ from ._rows import DropdownRowsView
 from .checking import Feedback, check_order
 from .model import OrderExercise
 from .progress import ProgressStore
+from .translation import N_, _
 
 __all__ = ["Ordering"]
 
@@ -24,17 +25,17 @@ class Ordering(DropdownRowsView[OrderExercise]):
     The answer is a list with the step id at each position (``None`` where none is chosen).
     """
 
-    hint = "— choose a step —"
+    hint = N_("— choose a step —")
 
     def __init__(self, exercise: OrderExercise, *, key: str, store: ProgressStore) -> None:
         super().__init__(
             exercise,
             key=key,
             store=store,
-            rows=[(str(n), f"Step {n}") for n in range(1, len(exercise.steps) + 1)],
+            rows=[(str(n), _("Step {n}").format(n=n)) for n in range(1, len(exercise.steps) + 1)],
             choices=[(s.text, s.id) for s in _mixed(exercise)],
-            intro_html="<p><em>For each step, choose what comes at that point. "
-            "The lists show the steps in mixed order.</em></p>",
+            intro_html="<p><em>" + _("For each step, choose what comes at that point. "
+                                     "The lists show the steps in mixed order.") + "</em></p>",
             label_width="5.5em",
         )
 

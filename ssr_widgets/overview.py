@@ -10,6 +10,7 @@ import ipywidgets as widgets
 from ._view import esc
 from .loader import load_course, load_section
 from .progress import ProgressStore
+from .translation import _
 
 __all__ = ["ProgressOverview", "section_progress"]
 
@@ -35,7 +36,7 @@ class ProgressOverview(widgets.VBox):
     def __init__(self, store: ProgressStore) -> None:
         self.store = store
         self.table = widgets.HTML()
-        self.refresh_button = widgets.Button(description="Refresh", tooltip="Read your progress file again")
+        self.refresh_button = widgets.Button(description=_("Refresh"), tooltip=_("Read your progress file again"))
         self.refresh_button.on_click(lambda _b: self.refresh())
         super().__init__([self.table, self.refresh_button])
         self.refresh()
@@ -44,8 +45,10 @@ class ProgressOverview(widgets.VBox):
         before = len(self.store.notices)
         rows = section_progress(self.store)
         td = '<td style="padding: 0.2em 1em; border-bottom: 1px solid #ccc;">'
+        completed, started = _("{done} of {total} completed"), _("{tried} started")
         body = "".join(
-            f"<tr>{td}{esc(title)}</td>{td}{done} of {total} completed</td>{td}{tried} started</td></tr>"
+            f"<tr>{td}{esc(title)}</td>{td}{completed.format(done=done, total=total)}</td>"
+            f"{td}{started.format(tried=tried)}</td></tr>"
             for title, done, tried, total in rows
         )
         done_all = sum(r[1] for r in rows)
@@ -53,8 +56,9 @@ class ProgressOverview(widgets.VBox):
         notices = "".join(f'<p role="alert">⚠ {esc(n)}</p>' for n in self.store.notices[before:])
         self.table.value = (
             f'{notices}<table style="border-collapse: collapse;"><thead><tr><th style="text-align: left;">'
-            "Section</th><th>Exercises</th><th>Started</th></tr></thead>"
+            + _("Section") + "</th><th>" + _("Exercises") + "</th><th>" + _("Started") + "</th></tr></thead>"
             f"<tbody>{body}</tbody></table>"
-            f"<p><strong>In total: {done_all} of {total_all} exercises completed.</strong> "
-            f"Your progress is kept in <code>{esc(str(self.store.path))}</code>.</p>"
+            "<p><strong>" + _("In total: {done} of {total} exercises completed.").format(done=done_all, total=total_all)
+            + "</strong> " + _("Your progress is kept in {file}.").format(file=f"<code>{esc(str(self.store.path))}</code>")
+            + "</p>"
         )

@@ -30,6 +30,8 @@ _LOCK_TIMEOUT_S = 10
 
 #: The course's first notebook (``course.yml``'s first section): the folder that holds it holds the progress file.
 COURSE_HOME = "00_welcome.ipynb"
+#: The folders of the course's other languages inside notebooks/ (``notebooks/fr/``; see ssr_widgets.translation).
+_EDITIONS = ("fr",)
 
 
 def progress_path() -> Path:
@@ -44,6 +46,10 @@ def progress_path() -> Path:
         return Path(env).expanduser()
     here = Path.cwd()
     if not (here / COURSE_HOME).exists() and (here.parent / COURSE_HOME).exists():
+        here = here.parent
+    # The French edition (notebooks/fr/) keeps its answers in the same file as the English one: the answers are
+    # option ids, the same in both languages, so a learner who changes language keeps their progress.
+    if here.name in _EDITIONS and (here.parent / COURSE_HOME).exists():
         here = here.parent
     return here / DEFAULT_FILENAME
 

@@ -14,6 +14,7 @@ from ._view import ExerciseView
 from .checking import Feedback, check_choice
 from .model import ChoiceExercise
 from .progress import ProgressStore
+from .translation import _
 
 __all__ = ["SelfCheck"]
 
@@ -25,7 +26,7 @@ class SelfCheck(ExerciseView[ChoiceExercise]):
     """
 
     def __init__(self, exercise: ChoiceExercise, *, key: str, store: ProgressStore) -> None:
-        how = "choose all answers that apply" if exercise.multiple else "choose one answer"
+        how = _("choose all answers that apply") if exercise.multiple else _("choose one answer")
         self.choices = choice_group(
             [(opt.text, opt.id) for opt in exercise.options],
             legend=f"{exercise.title}: {how}",

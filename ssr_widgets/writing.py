@@ -25,6 +25,7 @@ from ._view import ExerciseView, esc
 from .checking import Feedback
 from .model import ContentError, WriteExercise
 from .progress import ProgressStore
+from .translation import N_, _, number
 from .written_work import (
     check_write,
     data_url,
@@ -69,9 +70,9 @@ class Writing(ExerciseView[WriteExercise]):
     least one part is written and no part is over its limit; it is complete when every part is written.
     """
 
-    reset_label = "Start again"
-    reset_tooltip = "Delete your text and your ticks, here and in your saved progress (you are asked first)"
-    cleared_message = "Your work on this exercise was deleted. You can write it again."
+    reset_label = N_("Start again")
+    reset_tooltip = N_("Delete your text and your ticks, here and in your saved progress (you are asked first)")
+    cleared_message = N_("Your work on this exercise was deleted. You can write it again.")
 
     def __init__(self, exercise: WriteExercise, *, key: str, store: ProgressStore) -> None:
         self._quiet = False  # True while the answer is set from code: ticks then do not save
@@ -82,7 +83,7 @@ class Writing(ExerciseView[WriteExercise]):
         for f in exercise.fields:
             box = widgets.Textarea(
                 value="", description=f.label, description_allow_html=False, rows=f.rows,
-                placeholder="Write here, in plain text.", continuous_update=False,
+                placeholder=_("Write here, in plain text."), continuous_update=False,
                 style={"description_width": "initial"},
             )
             box.add_class("ssr-write-box")  # as wide as the exercise, margins included (see _STYLE)
@@ -92,22 +93,23 @@ class Writing(ExerciseView[WriteExercise]):
             parts += [widgets.HTML(value=f'<p class="ssr-write-hint">{esc(f.hint)}</p>'), box, counter]
         self.ticks: dict[str, widgets.Checkbox] = {}
         review: list[widgets.Widget] = [widgets.HTML(value=(
-            "<p><strong>Checklist: what a good answer contains</strong></p>"
-            "<p>Tick each point your work covers. Your ticks are saved at once. Nobody marks them: they are for "
-            "you, and for a talk with your trainer or a colleague.</p>"))]
+            "<p><strong>" + _("Checklist: what a good answer contains") + "</strong></p><p>"
+            + _("Tick each point your work covers. Your ticks are saved at once. Nobody marks them: they are for "
+                "you, and for a talk with your trainer or a colleague.") + "</p>"))]
         for p in exercise.checklist:
             tick = widgets.Checkbox(value=False, description=p.text, indent=False,
                                     layout=widgets.Layout(width="100%"))
             self.ticks[p.id] = tick
-            review += [tick, widgets.HTML(value=f'<p class="ssr-write-why"><small>Why: {esc(p.why)}</small></p>')]
+            why = _("Why: {why}").format(why=esc(p.why))
+            review += [tick, widgets.HTML(value=f'<p class="ssr-write-why"><small>{why}</small></p>')]
         self.review_box = widgets.VBox(review, layout=widgets.Layout(display="none"))
-        self.file_button = widgets.Button(description="Make a printable file",
-                                          tooltip="Make one file of your work, to print or to send to your trainer")
+        self.file_button = widgets.Button(description=_("Make a printable file"),
+                                          tooltip=_("Make one file of your work, to print or to send to your trainer"))
         self.file_link = widgets.HTML(value="")
         self.file_box = widgets.VBox([self.file_button, self.file_link], layout=widgets.Layout(display="none"))
-        self.confirm_button = widgets.Button(description="Yes, delete my work", button_style="danger",
-                                             tooltip="Delete your text and your ticks for good")
-        self.keep_button = widgets.Button(description="No, keep my work", tooltip="Keep your work as it is")
+        self.confirm_button = widgets.Button(description=_("Yes, delete my work"), button_style="danger",
+                                             tooltip=_("Delete your text and your ticks for good"))
+        self.keep_button = widgets.Button(description=_("No, keep my work"), tooltip=_("Keep your work as it is"))
         self.confirm_box = widgets.HBox([self.confirm_button, self.keep_button],
                                         layout=widgets.Layout(display="none", flex_flow="row wrap"))
         for button in (self.file_button, self.confirm_button, self.keep_button):
@@ -116,8 +118,8 @@ class Writing(ExerciseView[WriteExercise]):
         self.add_class("ssr-write")
         for fid in self.boxes:
             self._count(fid)
-        self.check_button.description = "Save my work"
-        self.check_button.tooltip = "Save your text in your progress file"
+        self.check_button.description = _("Save my work")
+        self.check_button.tooltip = _("Save your text in your progress file")
         self._insert_after(self.feedback_html, self.confirm_box)
         self._insert_after(self.details_html, self.review_box, self.file_box)
         for tick in self.ticks.values():
@@ -161,15 +163,16 @@ class Writing(ExerciseView[WriteExercise]):
         if not self._revealed:
             return ""
         pairs = []
+        wrote, model = _("You wrote"), _("A model answer")
         for f in self.exercise.fields:
             pairs.append(
                 f'<div class="ssr-write-pair"><p><strong>{esc(f.label)}</strong></p><div class="ssr-write-cols">'
-                f"<div><p><em>You wrote</em></p>{learner_text_html(texts[f.id])}</div>"
-                f'<div><p><em>A model answer</em></p><div class="ssr-write-model">'
+                f"<div><p><em>{wrote}</em></p>{learner_text_html(texts[f.id])}</div>"
+                f'<div><p><em>{model}</em></p><div class="ssr-write-model">'
                 f"{plain_text_html(self.exercise.model_answer[f.id])}</div></div></div></div>"
             )
-        return ('<div class="ssr-write-review"><p><strong>Your work beside a model answer</strong></p>'
-                "<p>There is more than one good answer. Compare the ideas, not the words.</p>"
+        return ('<div class="ssr-write-review"><p><strong>' + _("Your work beside a model answer") + "</strong></p>"
+                "<p>" + _("There is more than one good answer. Compare the ideas, not the words.") + "</p>"
                 f"{''.join(pairs)}</div>")
 
     # -- behaviour ---------------------------------------------------------------------------
@@ -182,10 +185,10 @@ class Writing(ExerciseView[WriteExercise]):
     def reset(self) -> None:
         """Ask first: deleting written work cannot be undone."""
         self.confirm_box.layout.display = None
-        self.feedback_html.value = (
-            "<p>Note: <strong>Start again</strong> deletes your text and your ticks, here and in your progress "
+        self.feedback_html.value = "<p>" + _(
+            "Note: <strong>Start again</strong> deletes your text and your ticks, here and in your progress "
             "file. It cannot be undone. Press <strong>Yes, delete my work</strong> to go on, or <strong>No, keep "
-            "my work</strong>.</p>")
+            "my work</strong>.") + "</p>"
         self.keep_button.focus()
 
     def _delete(self) -> None:
@@ -199,7 +202,7 @@ class Writing(ExerciseView[WriteExercise]):
 
     def _keep(self) -> None:
         self._hide_confirm()
-        self.feedback_html.value = "<p>Note: Your work is kept. Nothing was deleted.</p>"
+        self.feedback_html.value = "<p>" + _("Note: Your work is kept. Nothing was deleted.") + "</p>"
         self.reset_button.focus()
 
     def _hide_confirm(self) -> None:
@@ -214,9 +217,9 @@ class Writing(ExerciseView[WriteExercise]):
         self.check()
         answer = self.get_answer()
         if not self.is_answered(answer):
-            why = ("Shorten the part that is too long first." if too_long(self.exercise, answer["fields"])
-                   else "Write something first.")
-            self.file_link.value = f"<p>Note: No file was made. {esc(why)}</p>"
+            why = (_("Shorten the part that is too long first.") if too_long(self.exercise, answer["fields"])
+                   else _("Write something first."))
+            self.file_link.value = "<p>" + _("Note: No file was made. {why}").format(why=esc(why)) + "</p>"
             return None
         texts, ticked = parse_answer(self.exercise, answer)
         saved = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -224,23 +227,24 @@ class Writing(ExerciseView[WriteExercise]):
                              section=self._section_title())
         name = work_file_name(self.key)
         size = max(1, round(len(document.encode("utf-8")) / 1024))
-        self.file_link.value = (
-            f'<p>Your file is ready: <a download="{esc(name)}" href="{data_url(document)}">Download my work</a> '
-            f"({esc(name)}, {size} KB). Open it in your web browser to read it or print it. Send it to your trainer "
-            "or a colleague.</p>")
-        self.feedback_html.value += "<p>Your file is ready: use the link <strong>Download my work</strong> below.</p>"
+        link = f'<a download="{esc(name)}" href="{data_url(document)}">' + _("Download my work") + "</a>"
+        self.file_link.value = "<p>" + _(
+            "Your file is ready: {link} ({name}, {size} KB). Open it in your web browser to read it or print it. "
+            "Send it to your trainer or a colleague.").format(link=link, name=esc(name), size=size) + "</p>"
+        self.feedback_html.value += "<p>" + _(
+            "Your file is ready: use the link <strong>Download my work</strong> below.") + "</p>"
         return document
 
     # -- helpers -----------------------------------------------------------------------------
     def _count(self, field_id: str) -> None:
         field, n = self.exercise.field(field_id), len(self.boxes[field_id].value)
         if n > field.max_chars:
-            self.counters[field_id].value = (
-                f'<small class="ssr-write-count ssr-over">{n:,} of {field.max_chars:,} characters: '
-                f"{n - field.max_chars:,} too many. Shorten this part before you save.</small>")
+            said = _("{n} of {limit} characters: {over} too many. Shorten this part before you save.").format(
+                n=number(n), limit=number(field.max_chars), over=number(n - field.max_chars))
+            self.counters[field_id].value = f'<small class="ssr-write-count ssr-over">{said}</small>'
         else:
-            self.counters[field_id].value = (
-                f'<small class="ssr-write-count">{n:,} of {field.max_chars:,} characters.</small>')
+            said = _("{n} of {limit} characters.").format(n=number(n), limit=number(field.max_chars))
+            self.counters[field_id].value = f'<small class="ssr-write-count">{said}</small>'
 
     @contextmanager
     def _silently(self) -> Iterator[None]:
@@ -263,12 +267,12 @@ class Writing(ExerciseView[WriteExercise]):
         parts = []
         if exercise.facts:
             items = "".join(f"<li><strong>{esc(what)}:</strong> {esc(text)}</li>" for what, text in _facts_of(exercise))
-            parts.append('<div class="ssr-write-facts"><p><strong>Facts from the Solenna briefing</strong></p>'
-                         f"<ul>{items}</ul></div>")
-        parts.append(
-            "<p><em>Write in plain text in each box. Under each box you see how many characters it holds. Press "
+            parts.append('<div class="ssr-write-facts"><p><strong>' + _("Facts from the Solenna briefing")
+                         + f"</strong></p><ul>{items}</ul></div>")
+        parts.append("<p><em>" + _(
+            "Write in plain text in each box. Under each box you see how many characters it holds. Press "
             "<strong>Save my work</strong> often: your text is kept in your progress file. When every box is "
-            "written, a model answer and a checklist appear.</em></p>")
+            "written, a model answer and a checklist appear.") + "</em></p>")
         return "".join(parts)
 
     def _section_title(self) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 
 from .checking import Feedback
 from .model import WriteExercise
+from .translation import _, number
 
 __all__ = [
     "FACT_LISTS",
@@ -46,7 +47,7 @@ def _e(text: str) -> str:
 
 
 def _n(count: int) -> str:
-    return f"{count:,}"
+    return number(count)
 
 
 # ------------------------------------------------------------------------------------ the answer
@@ -87,22 +88,23 @@ def check_write(exercise: WriteExercise, texts: Mapping[str, str], ticked: Colle
     score = written / len(exercise.fields)
     if too_long:
         # Said in words, not as a right/wrong remark: a length is not a judgement of the text.
-        parts = "; ".join(f"{f.label} has {_n(n)} characters, and the limit is {_n(f.max_chars)}: shorten it by "
-                          f"{_n(n - f.max_chars)}" for f, n in too_long)
-        return Feedback(score, False, f"Not saved, because a part is too long. {parts}. Then press Save my work "
-                        "again. Your text is still in the box.", ())
+        part = _("{label} has {n} characters, and the limit is {limit}: shorten it by {over}")
+        parts = "; ".join(part.format(label=f.label, n=_n(n), limit=_n(f.max_chars), over=_n(n - f.max_chars))
+                          for f, n in too_long)
+        return Feedback(score, False, _("Not saved, because a part is too long. {parts}. Then press Save my work "
+                                        "again. Your text is still in the box.").format(parts=parts), ())
     if len(empty) == len(exercise.fields):
-        return Feedback(0.0, False, "Nothing to save yet. Write in at least one box, then press Save my work.", ())
+        return Feedback(0.0, False, _("Nothing to save yet. Write in at least one box, then press Save my work."), ())
     points = [p.id for p in exercise.checklist]
     n_ticked = len(set(ticked) & set(points))
     if empty:
         names = "; ".join(f.label for f in empty)
-        return Feedback(score, False, f"Saved as a draft. Still empty: {names}. Write every part to see a model "
-                        "answer and the checklist.", ())
-    summary = ("Saved. Every part is written. Now compare your work with the model answer below. Then tick each "
-               "point of the checklist that your work covers. This is not a mark: it is for your own learning.")
+        return Feedback(score, False, _("Saved as a draft. Still empty: {names}. Write every part to see a model "
+                                        "answer and the checklist.").format(names=names), ())
+    summary = _("Saved. Every part is written. Now compare your work with the model answer below. Then tick each "
+                "point of the checklist that your work covers. This is not a mark: it is for your own learning.")
     if n_ticked:
-        summary += f" You ticked {n_ticked} of {len(points)} points."
+        summary += _(" You ticked {n} of {total} points.").format(n=n_ticked, total=len(points))
     return Feedback(1.0, True, summary, ())
 
 
@@ -182,7 +184,7 @@ def plain_text_html(text: str) -> str:
 
 def learner_text_html(text: str) -> str:
     """The learner's own text, escaped and shown as typed (line breaks kept): never taken as HTML."""
-    shown = text if text.strip() else "(not written)"
+    shown = text if text.strip() else _("(not written)")
     return f'<div class="ssr-write-text">{_e(shown)}</div>'
 
 
