@@ -390,7 +390,9 @@ def check(project: Project, lang: str = "fr", only: Iterable[str] = ()) -> list[
     by_domain = problems_by_domain(project, lang)
     found: list[Problem] = []
     for domain, problems in by_domain.items():
-        found += [p for p in problems if not only or domain in only or p.origin in only]
+        # a stale template, catalogue or compiled file concerns every file: it is reported whatever ``only`` says
+        found += [p for p in problems if not only or domain in only or p.origin in only
+                  or p.origin.endswith((".pot", ".po", ".mo"))]
     ready = set(ready_notebooks(project, lang, by_domain))
     built = build_notebooks(project, lang, write=False, names=ready)
     for name in project.english_notebooks():
@@ -454,7 +456,7 @@ def _language_cell(source: str, lang: str) -> str:
     if not m:
         raise ValueError(f"the first code cell should import from ssr_widgets, not {source!r}")
     names = sorted({"set_language", *(n.strip() for n in m.group(1).split(","))})
-    return f"from ssr_widgets import {', '.join(names)}\nset_language({lang!r})".replace("'", '"')
+    return f"from ssr_widgets import {', '.join(names)}\n\nset_language({lang!r})".replace("'", '"')
 
 
 def build_notebooks(project: Project, lang: str = "fr", *, write: bool = True,
