@@ -131,7 +131,8 @@ def _course_notebooks(spawner) -> None:
         os.chown(path, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
     # As start-course.sh and Binder do: the sections and the practice quiz signed with the learner's own key (made
     # in their home now), so the course's autorun extension runs them on opening. Run as the learner, not root.
-    ours = [*sorted(dest.glob("[0-9][0-9]_*.ipynb")), dest / "quiz" / "practice_quiz.ipynb"]
+    ours = [*sorted(dest.glob("[0-9][0-9]_*.ipynb")), dest / "quiz" / "practice_quiz.ipynb",
+            *sorted(dest.glob("fr/[0-9][0-9]_*.ipynb"))]
     env = {"HOME": entry.pw_dir, "USER": entry.pw_name, "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"}
     try:
         subprocess.run([PYTHON, "-m", "nbformat.sign", *map(str, ours)], user=entry.pw_uid, group=entry.pw_gid,
