@@ -155,7 +155,7 @@ class Writing(ExerciseView[WriteExercise]):
 
     def render_details(self, answer: Any, feedback: Feedback) -> str:
         """Once every part is written: the learner's text beside a model answer, part by part, and the checklist."""
-        texts, _ = parse_answer(self.exercise, answer)
+        texts, _ticked = parse_answer(self.exercise, answer)  # not "_": that is gettext here
         self._revealed = self._revealed or feedback.complete
         self.review_box.layout.display = None if self._revealed else "none"
         if self.is_answered(answer):

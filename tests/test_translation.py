@@ -27,6 +27,8 @@ from ssr_widgets.translation.catalogue import (
 )
 from ssr_widgets.translation.fields import NOT_TEXT_KEYS, text_fields, unclassified
 
+from .conftest import ROOT
+
 PROJECT = Project.here()
 SLICE = ("ui", "course.yml", "01_concept.yml", "00_welcome.ipynb", "01_concept.ipynb")
 FRENCH_NOTEBOOKS = ("00_welcome.ipynb", "01_concept.ipynb")
@@ -296,3 +298,21 @@ def test_no_english_sentence_in_the_french_slice():
                 for s in [m.string] if isinstance(m.string, str) else m.string:
                     found += [(m.context or domain, x) for x in english_sentences(s)]
     assert found == []
+
+
+def test_no_function_hides_gettext_behind_a_local_underscore():
+    """``texts, _ = ...`` in a function that also calls ``_("...")`` makes ``_`` a local there, and the call fails
+    at run time (it once broke the written exercise's review). Found by reading the code, for every module."""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "ssr_widgets").rglob("*.py")):
+        for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            nodes = list(ast.walk(fn))
+            binds = any(isinstance(n, ast.Name) and n.id == "_" and isinstance(n.ctx, ast.Store) for n in nodes)
+            calls = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "_" for n in nodes)
+            if binds and calls:
+                found.append(f"{path.relative_to(ROOT)}:{fn.lineno} {fn.name}")
+    assert not found, found
