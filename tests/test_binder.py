@@ -33,8 +33,9 @@ def test_binder_files_are_pinned():
 
 def test_binder_venv_installs_the_course_and_runs_every_notebook(tmp_path):
     repo = tmp_path / "repo"  # what repo2docker copies into the image
+    # what git holds: never the npm folders the test command installs (Binder builds from a clone)
     shutil.copytree(ROOT, repo, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", "ssr-progress*",
-                                                             ".pytest_cache", "*.egg-info"))
+                                                             ".pytest_cache", "*.egg-info", "node_modules"))
     (repo / "grader").mkdir(exist_ok=True)
     (repo / "grader" / "trainer-only.txt").write_text("not for learners")
     venv = tmp_path / "venv"
