@@ -253,7 +253,21 @@ def test_per_learner_inbound_folders_vouch_for_their_learner_and_links_reach_nob
         (folder / "papers" / student / course.quiz.notebook).write_text(nbformat.writes(nb))
         return folder
 
-    amina = hand_in("amina", "amina", fill(paper(course, "amina"), answers))
+    # amina's own hand-in is hostile too: an added code cell, edited grading metadata and tags, HTML in her text,
+    # and a file beside the notebook that shadows a module; each would leave the canary if it ever ran
+    canary = tmp_path / "canary"
+    canary.mkdir()
+    hostile = fill(paper(course, "amina"), answers)
+    hostile.cells.insert(2, nbformat.v4.new_code_cell(f"open({str(canary / 'cell')!r}, 'w').write('ran')"))
+    for cell in hostile.cells:
+        grading = cell.get("metadata", {}).get("nbgrader", {})
+        if grading.get("grade"):
+            grading["points"] = 1000
+        cell.setdefault("metadata", {})["tags"] = ["<script>alert(1)</script>", "raises-exception"]
+    hostile.cells.append(nbformat.v4.new_markdown_cell("<img src=x onerror=alert(1)><script>alert(2)</script>"))
+    amina = hand_in("amina", "amina", hostile)
+    for shadow in ("ssr_widgets.py", "nbgrader.py", "json.py"):
+        (amina / "papers" / "amina" / shadow).write_text(f"open({str(canary / shadow)!r}, 'w').write('ran')\n")
     # mallory hands in under amina's name, with every answer right: flagged, amina's stays hers
     hand_in("mallory", "amina", fill(paper(course, "amina"), keys(course, "amina")))
     # eve links her papers folder to amina's hand-in: nothing of amina's is read under eve's name
@@ -271,6 +285,7 @@ def test_per_learner_inbound_folders_vouch_for_their_learner_and_links_reach_nob
     assert f"{PER_USER_INBOUND}/zed: not a folder (a link or a file): not taken" in text, text
     outcomes = {o.student: o for o in autograde_all(course)}
     assert list(outcomes) == ["amina"] and outcomes["amina"].score == expected
+    assert not list(canary.iterdir()), "learner code ran"
 
 
 def test_typed_answers_score_the_same_as_clicked(tmp_path):
