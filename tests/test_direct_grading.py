@@ -83,6 +83,9 @@ def test_manual_grades_survive_and_nbgrader_tools_work_on_the_result(cohort_cour
     from nbgrader.api import Gradebook
 
     course, _ = cohort_course
+    # Graded here, not only by the test above: the test processes share tests out one by one
+    # (--dist loadgroup), so this test may run in a process whose copy of the course nobody graded yet.
+    grade_cohort(course, progress=False, force=True)
     api = course.api()
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
         grade = gb.find_grade(course.quiz.open_question.id, Path(course.quiz.notebook).stem, course.quiz.assignment,
