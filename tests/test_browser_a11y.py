@@ -1,7 +1,8 @@
 """Every exercise kind as a keyboard-only and screen-reader learner meets it, in JupyterLab (headless Chromium).
 
 For each kind (one answer, several answers, classify, written work, match, order, actor map, scenario) a learner
-reaches the exercise, answers it and presses Check with Tab, arrow keys, Space and Enter alone; the
+reaches the exercise, answers it and presses Check with Tab, arrow keys, Space and Enter alone (the written work of
+every section, so each section's production exercise is shown working in the browser); the
 notebook keeps every cell (keys pressed in an exercise, "d d" and "a" included, never reach
 JupyterLab's shortcuts), the answer is saved, and the feedback appears in the live region that was
 on the page before the key press. axe-core (npm, pinned in tests/browsers/) then checks every
@@ -30,13 +31,17 @@ pytestmark = pytest.mark.browser
 SHOTS = Path(tempfile.gettempdir()) / "ssr-a11y-screenshots"
 AXE = ROOT / "tests" / "browsers" / "node_modules" / "axe-core" / "axe.min.js"
 SINGLE, MULTIPLE = "01_concept.yml#ssr-definition", "01_concept.yml#human-security"
-CLASSIFY, WRITE = "01_concept.yml#security-sector-sort", "01_concept.yml#note-ssr-is-political"
+CLASSIFY = "01_concept.yml#security-sector-sort"
 MATCH, ACTORMAP = "03_actors.yml#coordination-problems", "03_actors.yml#solenna-actor-map"
 ORDER, SCENARIO = "04_support.yml#programme-cycle", "04_support.yml#solenna-entry-points"
+#: Each section's written work (issue 12: every section has one, and it works in the browser).
+WRITES = ("01_concept.yml#note-ssr-is-political", "02_context.yml#context-note-solenna",
+          "03_actors.yml#coordination-memo", "04_support.yml#entry-point-plan")
 NOTEBOOK_KINDS = {
-    "01_concept.ipynb": (SINGLE, MULTIPLE, CLASSIFY, WRITE),
-    "03_actors.ipynb": (MATCH, ACTORMAP),
-    "04_support.ipynb": (ORDER, SCENARIO),
+    "01_concept.ipynb": (SINGLE, MULTIPLE, CLASSIFY, WRITES[0]),
+    "02_context.ipynb": (WRITES[1],),
+    "03_actors.ipynb": (MATCH, ACTORMAP, WRITES[2]),
+    "04_support.ipynb": (ORDER, SCENARIO, WRITES[3]),
 }
 
 
@@ -161,7 +166,7 @@ def keyboard_rows(page, lab, ref, widget, ex, rows: list[tuple[str, str]], summa
     press_check(page, widget, ex.title, summary)
 
 
-def keyboard_write(page, lab, widget, ex) -> None:
+def keyboard_write(page, lab, ref, widget, ex) -> None:
     texts = {}
     for field in ex.fields:
         tab_until(page, lambda f, label=field.label: f["tag"] == "TEXTAREA" and f["text"] == label, field.label)
@@ -174,7 +179,10 @@ def keyboard_write(page, lab, widget, ex) -> None:
     page.keyboard.press("Space")
     page.wait_for_function("() => document.activeElement.checked")
     widget.locator("[data-probe=there-before]").get_by_text("You ticked 1 of").first.wait_for()
-    assert saved(lab, WRITE) == {"fields": texts, "ticked": [first.id]}
+    assert saved(lab, ref) == {"fields": texts, "ticked": [first.id]}
+    # the model answer is shown beside the learner's own work, once every part is written
+    first_words = " ".join(ex.model_answer[ex.fields[0].id].lstrip("- ").split()[:5])
+    assert first_words in " ".join(widget.locator(".ssr-write-model").first.inner_text().split()), ref
 
 
 def keyboard_actormap(page, lab, widget, ex) -> None:
@@ -234,8 +242,8 @@ def test_each_kind_by_keyboard_alone(lab, page, notebook):
             keyboard_rows(page, lab, ref, widget, ex,
                           [(f"Step {n}", s.text) for n, s in enumerate(ex.steps, start=1)], "Correct.")
             assert saved(lab, ref) == [s.id for s in ex.steps]
-        elif ref == WRITE:
-            keyboard_write(page, lab, widget, ex)
+        elif ref in WRITES:
+            keyboard_write(page, lab, ref, widget, ex)
         elif ref == ACTORMAP:
             keyboard_actormap(page, lab, widget, ex)
         elif ref == SCENARIO:
