@@ -10,6 +10,9 @@ ipywidgets' controls are native and labelled, but three things need a few lines 
   another cell and "d d" deletes the cell, because JupyterLab's command-mode shortcuts see them.
 - Ten buttons all called "Check" cannot be told apart in a screen reader's list of buttons, so the
   Check and Reset buttons are named after their exercise.
+- A screen reader picks its voice from the page's ``lang``, which is JupyterLab's interface language, not the
+  course's: French exercises read with an English voice are hard to follow. The exercise is marked with the
+  course language of its kernel (``lang="fr"`` after ``set_language("fr")``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import functools
 
 from ._static import esm_source
+from .translation import get_language
 
 __all__ = ["feedback_area"]
 
@@ -33,12 +37,13 @@ def feedback_area_class():
         value = traitlets.Unicode("", help="the feedback, as HTML with every text escaped").tag(sync=True)
         exercise_title = traitlets.Unicode("", help="names the exercise's buttons for screen readers").tag(
             sync=True)
+        lang = traitlets.Unicode("en", help="the course language the exercise is shown in (BCP 47)").tag(sync=True)
 
     return FeedbackArea
 
 
 def feedback_area(exercise_title: str):
     """A new, empty feedback area for the exercise called ``exercise_title``."""
-    area = feedback_area_class()(exercise_title=exercise_title)
+    area = feedback_area_class()(exercise_title=exercise_title, lang=get_language())
     area.add_class("ssr-feedback-area")
     return area

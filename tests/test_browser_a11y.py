@@ -277,8 +277,8 @@ def axe(page) -> list[dict]:
 
 OTHER_NOTEBOOKS = sorted(
     str(p.relative_to(ROOT / "notebooks")) for p in (ROOT / "notebooks").rglob("*.ipynb")
-    if p.name not in NOTEBOOK_KINDS and ".ipynb_checkpoints" not in p.parts
-)
+    if str(p.relative_to(ROOT / "notebooks")) not in NOTEBOOK_KINDS and ".ipynb_checkpoints" not in p.parts
+)  # the French sections (fr/) are here too
 
 
 @pytest.mark.parametrize("notebook", OTHER_NOTEBOOKS)
@@ -289,6 +289,13 @@ def test_axe_finds_nothing_in_our_output(lab, page, notebook):
         run_all(page)
         assert page.locator(".jp-OutputArea-output").count() > 0
     assert page.locator(".jp-MarkdownOutput").count() > 0
+    # each exercise says its language, so a screen reader reads French exercises with a French voice
+    language = "fr" if notebook.startswith("fr/") else "en"
+    page.wait_for_function("() => [...document.querySelectorAll('.ssr-exercise')].every(e => e.lang)")
+    langs = page.locator(".ssr-exercise").evaluate_all("es => es.map(e => e.lang)")
+    assert set(langs) <= {language}
+    if any("show(" in c.source for c in nb.cells if c.cell_type == "code"):
+        assert langs, f"{notebook}: no exercise was shown"
     violations = axe(page)
     assert violations == [], f"{notebook}: axe-core found {json.dumps(violations, indent=1)}"
 

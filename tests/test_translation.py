@@ -194,6 +194,10 @@ def test_a_french_exercise_checked_headless_shows_french_buttons_and_feedback(tm
     view.set_answer(["c"])
     assert not view.check().complete
     assert "Pas tout à fait." in view.feedback_html.value and "Not quite" not in view.feedback_html.value
+    # marked French for screen readers (the browser part sets it on the exercise: see test_browser_a11y)
+    assert view.feedback_html.lang == "fr"
+    set_language("en")
+    assert show("01_concept.yml#ssr-definition", store=ProgressStore(tmp_path / "p.json")).feedback_html.lang == "en"
 
 
 # -- (e) the French notebooks: built from the catalogue, current, and they run -------------------------------------

@@ -8,6 +8,8 @@
 //    list or a radio button never reach JupyterLab's notebook shortcuts; and it names the Check
 //    and Reset buttons after the exercise ("Check: Five dimensions of SSR"), so a screen reader's
 //    list of buttons says which is which.
+// 3. It marks the exercise with the course language (lang="fr" in a French notebook), so a screen
+//    reader reads it with a French voice even when JupyterLab's own interface is in English.
 
 function render({ model, el }) {
   const live = document.createElement("div");
@@ -29,6 +31,8 @@ function render({ model, el }) {
       if (tries++ < 400) setTimeout(attach, 25);
       return;
     }
+    const lang = model.get("lang");
+    if (lang) root.setAttribute("lang", lang);
     if (root.dataset.ssrKeys !== "kept") {
       keepKeysInWidget(root);
       root.dataset.ssrKeys = "kept";
