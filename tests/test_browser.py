@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.request
 
 import pytest
 
@@ -74,3 +75,29 @@ def test_classify_by_clicking_then_restart_restores_the_answer(lab, page):
              for n in range(len(ex.items))]
     assert shown == [labels[wanted[it.id]] for it in ex.items]
     assert f"{total - 1} of {total} items are in the right place" in widget.locator(".ssr-feedback").inner_text()
+
+
+def test_a_french_learner_switches_jupyterlab_itself_to_french(lab, page):
+    """Settings → Language → Français, as the French welcome page and the README say: after the reload, JupyterLab's
+    own menus are French (the language pack the course installs) and the page says lang="fr-FR" to screen readers."""
+    page.goto(lab.url("lab/tree/fr/00_welcome.ipynb"))
+    settings = page.locator(".lm-MenuBar-itemLabel", has_text="Settings").first
+    settings.wait_for()
+    try:
+        settings.click()
+        page.locator(".lm-Menu-item", has_text="Language").first.hover()
+        page.locator(".lm-Menu-item", has_text="Français (France)").first.click()
+        dialog = page.locator(".jp-Dialog")
+        dialog.get_by_text("Change interface language?").wait_for()
+        dialog.locator("button.jp-mod-accept").click()  # "Change and reload"
+        page.locator(".lm-MenuBar-itemLabel", has_text="Paramètres").first.wait_for(timeout=60_000)
+        menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+        assert {"Fichier", "Édition", "Exécution", "Noyau", "Paramètres", "Aide"} <= set(menus), menus
+        assert page.evaluate("document.documentElement.lang") == "fr-FR"
+    finally:  # the other tests of this JupyterLab expect its English interface
+        body = json.dumps({"raw": json.dumps({"locale": "en"})}).encode()
+        req = urllib.request.Request(  # noqa: S310 - loopback only
+            f"{lab.base}/lab/api/settings/@jupyterlab/translation-extension:plugin", data=body, method="PUT",
+            headers={"Authorization": f"token {lab.token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30):  # noqa: S310
+            pass
