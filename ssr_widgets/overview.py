@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from ._view import esc
+from .backup import copy_panel
 from .loader import load_course, load_section
 from .progress import ProgressStore
 from .translation import _
@@ -31,14 +32,15 @@ def section_progress(store: ProgressStore) -> list[tuple[str, int, int, int]]:
 
 
 class ProgressOverview(widgets.VBox):
-    """A table of completed exercises per section, with a Refresh button."""
+    """A table of completed exercises per section, with a Refresh button, and a way to keep a copy of one's work."""
 
     def __init__(self, store: ProgressStore) -> None:
         self.store = store
         self.table = widgets.HTML()
         self.refresh_button = widgets.Button(description=_("Refresh"), tooltip=_("Read your progress file again"))
         self.refresh_button.on_click(lambda _b: self.refresh())
-        super().__init__([self.table, self.refresh_button])
+        self.copy_panel = copy_panel(store, on_restored=self.refresh)
+        super().__init__([self.table, self.refresh_button, self.copy_panel])
         self.refresh()
 
     def refresh(self) -> None:
