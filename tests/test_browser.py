@@ -101,3 +101,37 @@ def test_a_french_learner_switches_jupyterlab_itself_to_french(lab, page):
             headers={"Authorization": f"token {lab.token}", "Content-Type": "application/json"})
         with urllib.request.urlopen(req, timeout=30):  # noqa: S310
             pass
+
+
+def test_a_copy_of_the_work_is_downloaded_and_restored_from_the_welcome_page(lab, page, tmp_path):
+    """Binder throws the learner's container away: they save a copy from the welcome page, and later restore it."""
+    progress = lab.root / "ssr-progress.json"
+    before = progress.read_bytes() if progress.exists() else None
+    try:
+        progress.write_text(json.dumps({"format": 1, "exercises": {"01_concept.yml#ssr-definition": {
+            "answer": ["c"], "completed": True, "score": 1.0, "attempts": 1,
+            "updated": "2026-11-30T08:00:00+00:00"}}}), encoding="utf-8")
+        open_notebook(page, lab, "00_welcome.ipynb")
+        run_all(page)
+        panel = page.locator(".ssr-copy-panel")
+        panel.get_by_role("button", name="Save a copy").click()
+        with page.expect_download() as download:
+            panel.get_by_role("link", name="Download ssr-progress-").click()
+        copy = tmp_path / download.value.suggested_filename
+        download.value.save_as(copy)
+        assert copy.name.startswith("ssr-progress-") and copy.suffix == ".json"
+        assert json.loads(copy.read_text(encoding="utf-8")) == json.loads(progress.read_text(encoding="utf-8"))
+
+        progress.unlink()  # the container is gone; a new one starts empty
+        with page.expect_file_chooser() as chooser:
+            panel.get_by_role("button", name="Restore a copy").click()
+        chooser.value.set_files(str(copy))
+        panel.locator("[role=status]").get_by_text(f"1 answer restored from {copy.name}.").wait_for()
+        restored = json.loads(progress.read_text(encoding="utf-8"))["exercises"]
+        assert restored["01_concept.yml#ssr-definition"]["answer"] == ["c"]
+        assert "In total: 1 of" in page.locator(".jp-OutputArea-output", has_text="In total:").first.inner_text()
+    finally:
+        if before is None:
+            progress.unlink(missing_ok=True)
+        else:
+            progress.write_bytes(before)
