@@ -25,6 +25,16 @@ def make_course(dest: Path, exchange: Path | None = None) -> Course:
     return course
 
 
+def copy_course(course: Course, dest: Path) -> Course:
+    """A copy of ``course`` as it stands (built, and whatever was handed in or graded), opened at ``dest``.
+
+    Built once per module and copied for each test, a course is cheap, and what one test hands in, grades or marks
+    by hand no other test sees: each test is right alone and in any order.
+    """
+    shutil.copytree(course.root, dest, symlinks=True)
+    return open_course(dest, exchange=course.exchange)
+
+
 def paper(course: Course, student: str) -> nbformat.NotebookNode:
     """``student``'s own paper, as released to them (no answers)."""
     from ssr_grader.quiz.papers import learner_notebook
