@@ -24,12 +24,18 @@ from ssr_widgets.model import ContentError
 from ssr_widgets.pretest import PRETEST_NOTEBOOK, load_pretest, read_answers
 
 from .conftest import ROOT
-from .quiz_helpers import fill, known_mix, make_course, paper
+from .quiz_helpers import copy_course, fill, known_mix, make_course, paper
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
+def built_course(tmp_path_factory):
     return make_course(tmp_path_factory.mktemp("course"))
+
+
+@pytest.fixture
+def course(built_course, tmp_path):
+    """Each test its own copy: the pre-tests one test hands in are not in another's course."""
+    return copy_course(built_course, tmp_path / "course")
 
 
 def released(course) -> nbformat.NotebookNode:
