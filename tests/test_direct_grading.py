@@ -14,7 +14,7 @@ import pytest
 from ssr_grader.grading.batch import grade_cohort
 from ssr_grader.grading.direct import DirectGradingUnavailable, graded_template
 
-from .quiz_helpers import make_course, submit_files
+from .quiz_helpers import copy_course, make_course, submit_files
 from .test_hostile_submissions import Cohort, attacks
 
 
@@ -41,7 +41,7 @@ def graded_cells(course, student) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def cohort_course(tmp_path_factory):
+def submitted_cohort(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("direct")
     course = make_course(tmp / "course")
     c = Cohort(course, tmp / "canary", {})  # learner id = the attack's name; each answers their own paper
@@ -60,6 +60,14 @@ def cohort_course(tmp_path_factory):
             cell.source = "Ownership by the national authorities comes first."
     submit_files(course, "writes-open", open_answer)
     return course, [*names, "writes-open"]
+
+
+@pytest.fixture
+def cohort_course(submitted_cohort, tmp_path):
+    """Each test its own copy of the handed-in cohort, not graded yet: one test's grading and hand marks are not
+    in another's gradebook."""
+    course, names = submitted_cohort
+    return copy_course(course, tmp_path / "course"), names
 
 
 def test_direct_and_reference_grading_agree_row_for_row(cohort_course):
@@ -83,8 +91,7 @@ def test_manual_grades_survive_and_nbgrader_tools_work_on_the_result(cohort_cour
     from nbgrader.api import Gradebook
 
     course, _ = cohort_course
-    # Graded here, not only by the test above: the test processes share tests out one by one
-    # (--dist loadgroup), so this test may run in a process whose copy of the course nobody graded yet.
+    # Graded here: this test's own copy of the cohort is handed in, not graded yet.
     grade_cohort(course, progress=False, force=True)
     api = course.api()
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
