@@ -18,10 +18,13 @@ ROOT = Path(__file__).resolve().parents[1]
 _ONE_AT_A_TIME = {"test_first_start", "test_quiz_pipeline", "test_pretest", "test_hub", "test_hub_lti"}
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """With two test processes (run-tests.sh: ``-n 2 --dist loadgroup``), a module's tests stay in one process.
 
     So a module's JupyterLab server or graded course (module fixtures) is set up once, not once per process.
+    ``tryfirst``: pytest-xdist reads the groups in its own hook of the same name, which otherwise runs before this
+    one and finds none (tests/test_suite_setup.py checks that the groups take effect).
     """
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1]
