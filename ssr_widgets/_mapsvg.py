@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 from ._view import esc
 from .model import Actor, ActorMapExercise
+from .translation import _, ngettext
 
 __all__ = ["actor_map_svg"]
 
@@ -34,14 +35,15 @@ def _entry(exercise: ActorMapExercise, actor: Actor, answer: Mapping[str, str]) 
     """(state, text lines, how many of them are the name) for one actor in its right cell."""
     if not answer:
         name = textwrap.wrap(f"? {actor.name}", _WRAP)
-        return "open", [*name, "(not placed)"], len(name)
+        return "open", [*name, _("(not placed)")], len(name)
     if answer.get("level") == actor.level and answer.get("role") == actor.role:
         name = textwrap.wrap(f"✔ {actor.name}", _WRAP)
         return "ok", name, len(name)
-    level = exercise.level(answer["level"]).label if answer.get("level") else "no level"
-    role = exercise.role(answer["role"]).label if answer.get("role") else "no role"
+    level = exercise.level(answer["level"]).label if answer.get("level") else _("no level")
+    role = exercise.role(answer["role"]).label if answer.get("role") else _("no role")
     name = textwrap.wrap(f"✘ {actor.name}", _WRAP)
-    return "wrong", [*name, *textwrap.wrap(f"you chose: {level} · {role}", _WRAP)], len(name)
+    chose = _("you chose: {level} · {role}").format(level=level, role=role)
+    return "wrong", [*name, *textwrap.wrap(chose, _WRAP)], len(name)
 
 
 def _text(x: float, y: float, lines: list[str], *, colour: str = "#222", bold: bool = False,
@@ -138,12 +140,17 @@ def actor_map_svg(exercise: ActorMapExercise, placed: Mapping[str, Mapping[str, 
         mid_x, mid_y = (x1 + 2 * bend[0] + x2) / 4, (y1 + 2 * bend[1] + y2) / 4  # the curve's midpoint
         links.append(_text(mid_x, mid_y + 4, textwrap.wrap(link.label, 24), colour="#23466e"))
 
-    label = (f"Actor map: {len(exercise.actors)} actors by level (rows) and role (columns), with "
-             f"{len(exercise.links)} coordination links. The same information is written out below the map.")
+    n_actors, n_links = len(exercise.actors), len(exercise.links)
+    label = " ".join((
+        ngettext("Actor map: {n} actor by level (rows) and role (columns),",
+                 "Actor map: {n} actors by level (rows) and role (columns),", n_actors).format(n=n_actors),
+        ngettext("with {n} coordination link.", "with {n} coordination links.", n_links).format(n=n_links),
+        _("The same information is written out below the map."),
+    ))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{esc(label)}" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" style="font: 12px sans-serif;">'
-        f"<title>{esc(exercise.title)}: actor map</title>"
+        f"<title>{esc(_('{title}: actor map').format(title=exercise.title))}</title>"
         f'<defs><marker id="{marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
         f'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#5b7fa6"/></marker></defs>'
         f'{"".join(grid)}{"".join(links)}{"".join(actors)}</svg>'

@@ -18,6 +18,7 @@ from ._view import ExerciseView, esc
 from .checking import Feedback, check_actormap
 from .model import ActorMapExercise
 from .progress import ProgressStore
+from .translation import _
 
 __all__ = ["ActorMap"]
 
@@ -34,9 +35,10 @@ class ActorMap(ExerciseView[ActorMapExercise]):
 
     def __init__(self, exercise: ActorMapExercise, *, key: str, store: ProgressStore) -> None:
         options = {
-            "level": [("— choose a level —", _UNSET), *((lv.label, lv.id) for lv in exercise.levels)],
-            "role": [("— choose a role —", _UNSET), *((r.label, r.id) for r in exercise.roles)],
+            "level": [(_("— choose a level —"), _UNSET), *((lv.label, lv.id) for lv in exercise.levels)],
+            "role": [(_("— choose a role —"), _UNSET), *((r.label, r.id) for r in exercise.roles)],
         }
+        part_names = {"level": _("Level"), "role": _("Role")}
         self.dropdowns: dict[str, dict[str, widgets.Dropdown]] = {}
         rows = []
         for actor in exercise.actors:
@@ -45,7 +47,8 @@ class ActorMap(ExerciseView[ActorMapExercise]):
                     options=options[part],
                     value=_UNSET,
                     # visible "Level"/"Role"; the actor's name is read out too, but shown once, on the left
-                    description=f'<span class="ssr-sr-only">{esc(actor.name)}: </span>{part.capitalize()}',
+                    description=(f'<span class="ssr-sr-only">{esc(_("{name}:").format(name=actor.name))} </span>'
+                                 f"{esc(part_names[part])}"),
                     description_allow_html=True,
                     style={"description_width": "3.5em"},
                     layout=widgets.Layout(width="auto", flex="1 1 0"),
@@ -58,8 +61,8 @@ class ActorMap(ExerciseView[ActorMapExercise]):
                                layout=widgets.Layout(align_items="center", width="95%"))
             row.add_class("ssr-actor-row")  # wraps, and stacks on a narrow screen (see _view.py's style)
             rows.append(row)
-        intro = widgets.HTML(value="<p><em>For each actor, choose the level it works at and its role. "
-                             "The map appears when you press Check.</em></p>")
+        intro = widgets.HTML(value="<p><em>" + esc(_("For each actor, choose the level it works at and its role. "
+                                                     "The map appears when you press Check.")) + "</em></p>")
         super().__init__(exercise, key=key, store=store, controls=widgets.VBox([intro, *rows]))
 
     def get_answer(self) -> dict[str, dict[str, str]]:
@@ -96,15 +99,17 @@ class ActorMap(ExerciseView[ActorMapExercise]):
             f"<li>{esc(ex.actor(link.source).name)} → {esc(ex.actor(link.target).name)}: {esc(link.label)}</li>"
             for link in ex.links
         )
-        link_text = (f"<p><strong>Coordination links</strong> (the arrows on the map):</p><ul>{links}</ul>"
+        link_text = (f"<p>{_('<strong>Coordination links</strong> (the arrows on the map):')}</p><ul>{links}</ul>"
                      if links else "")
         # The picture keeps a readable size and scrolls sideways on a narrow screen (a focusable,
         # named region, so it scrolls with the keyboard too); the table says the same in rows.
+        legend = _("<strong>The actor map</strong>: each actor stands where it belongs. "
+                   "✔ you placed it right; ✘ you placed it elsewhere (your choice is written under its name); "
+                   "? you have not placed it yet. On a narrow screen, scroll the map sideways.")
+        region = esc(_("The actor map (scrolls sideways)"))
         return (
-            '<div class="ssr-actormap"><p><strong>The actor map</strong>: each actor stands where it belongs. '
-            "✔ you placed it right; ✘ you placed it elsewhere (your choice is written under its name); "
-            "? you have not placed it yet. On a narrow screen, scroll the map sideways.</p>"
-            '<div class="ssr-map-scroll" role="region" tabindex="0" aria-label="The actor map (scrolls sideways)">'
+            f'<div class="ssr-actormap"><p>{legend}</p>'
+            f'<div class="ssr-map-scroll" role="region" tabindex="0" aria-label="{region}">'
             f"{actor_map_svg(ex, answer)}</div>{link_text}{self._table_html(answer)}</div>"
         )
 
@@ -116,14 +121,16 @@ class ActorMap(ExerciseView[ActorMapExercise]):
             chosen = answer.get(actor.id, {})
             right = chosen.get("level") == actor.level and chosen.get("role") == actor.role
             mine = " · ".join(
-                (ex.level(chosen["level"]).label if "level" in chosen else "no level",
-                 ex.role(chosen["role"]).label if "role" in chosen else "no role")
-            ) if chosen else "not placed"
-            verdict = "✔ right" if right else "? not placed" if not chosen else "✘ not right"
+                (ex.level(chosen["level"]).label if "level" in chosen else _("no level"),
+                 ex.role(chosen["role"]).label if "role" in chosen else _("no role"))
+            ) if chosen else _("not placed")
+            verdict = _("✔ right") if right else _("? not placed") if not chosen else _("✘ not right")
             rows.append(f"<tr><th scope=\"row\">{esc(actor.name)}</th><td>{esc(ex.level(actor.level).label)}</td>"
                         f"<td>{esc(ex.role(actor.role).label)}</td><td>{esc(mine)}</td><td>{verdict}</td></tr>")
-        return ('<div class="ssr-map-scroll" role="region" tabindex="0" aria-label="The actor map as a table">'
-                '<table class="ssr-map-table"><caption>The actor map as a table</caption>'
-                '<thead><tr><th scope="col">Actor</th><th scope="col">Level</th><th scope="col">Role</th>'
-                f'<th scope="col">Your choice</th><th scope="col">Result</th></tr></thead><tbody>{"".join(rows)}'
+        caption = esc(_("The actor map as a table"))
+        heads = "".join(f'<th scope="col">{esc(h)}</th>'
+                        for h in (_("Actor"), _("Level"), _("Role"), _("Your choice"), _("Result")))
+        return (f'<div class="ssr-map-scroll" role="region" tabindex="0" aria-label="{caption}">'
+                f'<table class="ssr-map-table"><caption>{caption}</caption>'
+                f'<thead><tr>{heads}</tr></thead><tbody>{"".join(rows)}'
                 "</tbody></table></div>")

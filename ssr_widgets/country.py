@@ -16,9 +16,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from .loader import CONTENT_DIR, COUNTRY_FILE, _read_yaml, describe_errors, item_locator
+from .loader import CONTENT_DIR, COUNTRY_FILE, _localised, _read_yaml, describe_errors, item_locator
 from .model import ContentError, Identifier, Text, _Frozen, _unique
 from .taxonomy import check_country, load_taxonomy
+from .translation import SOURCE_LANGUAGE, _, get_language
 
 __all__ = [
     "LEVELS",
@@ -37,8 +38,9 @@ __all__ = [
 # Ids appear in other content files (an exercise may name an actor): the same plain ids as exercises.
 # The levels and roles are the course's one taxonomy (content/taxonomy.yml), read once here.
 
-_TAXONOMY = load_taxonomy()
-#: Plain-English labels for the briefing, in the order the briefing lists them (from taxonomy.yml).
+_TAXONOMY = load_taxonomy(language=SOURCE_LANGUAGE)
+#: The levels' and roles' English labels, in the order the briefing lists them (from taxonomy.yml). Their ids are
+#: what the country file may use; the briefing shows the labels of the course language (``load_taxonomy()``).
 LEVELS: dict[str, str] = _TAXONOMY.level_labels
 ROLES: dict[str, str] = _TAXONOMY.role_labels
 
@@ -143,10 +145,11 @@ def _locate(data: Any):
 
 
 @functools.lru_cache(maxsize=8)
-def _load_cached(path: Path, mtime_ns: int) -> Country:
+def _load_cached(path: Path, mtime_ns: int, language: str = SOURCE_LANGUAGE) -> Country:
     data = _read_yaml(path)
     if not isinstance(data, dict):
         raise ContentError(f"{path.name}: expected a mapping with 'name', 'actors' and the other country fields")
+    data = _localised(data, path.name, language)
     try:
         country = Country.model_validate(data)
     except ValidationError as exc:
@@ -157,7 +160,8 @@ def _load_cached(path: Path, mtime_ns: int) -> Country:
     return country
 
 
-def load_country(file: str | Path = COUNTRY_FILE, content_dir: Path | None = None) -> Country:
+def load_country(file: str | Path = COUNTRY_FILE, content_dir: Path | None = None, *,
+                 language: str | None = None) -> Country:
     """Load and validate the scenario country.
 
     Parameters
@@ -166,6 +170,9 @@ def load_country(file: str | Path = COUNTRY_FILE, content_dir: Path | None = Non
         File name inside the content folder (default ``"country.yml"``) or a path.
     content_dir : Path, optional
         Folder to look in; defaults to the package's content folder.
+    language : str, optional
+        The texts' language; defaults to the course language of this kernel (English unless one was chosen). Ids
+        are the English file's in every language.
 
     Raises
     ------
@@ -180,7 +187,7 @@ def load_country(file: str | Path = COUNTRY_FILE, content_dir: Path | None = Non
         mtime = path.stat().st_mtime_ns
     except FileNotFoundError:
         raise ContentError(f"{path.name}: content file not found (looked in {path.parent})") from None
-    return _load_cached(path, mtime)
+    return _load_cached(path, mtime, language or get_language())
 
 
 # ------------------------------------------------------------------------------------ briefing
@@ -218,49 +225,53 @@ def country_briefing_html(country: Country | None = None) -> str:
         HTML for an ``ipywidgets.HTML`` widget. All text from the content file is escaped.
     """
     c = country if country is not None else load_country()
-    out = [_STYLE, '<div class="ssr-briefing">']
-    out.append(f"<h2>Country briefing: {_e(c.official_name)}</h2>")
-    out.append(f'<p class="ssr-brief-note"><strong>Note:</strong> {_e(c.fictional_note)}</p>')
+    taxonomy = load_taxonomy()  # the labels in the course language
+    levels, roles = taxonomy.level_labels, taxonomy.role_labels
+    out = [_STYLE, f'<div class="ssr-briefing" lang="{get_language()}">']  # a screen reader's voice
+    out.append(f"<h2>{_e(_('Country briefing: {name}').format(name=c.official_name))}</h2>")
+    out.append(f'<p class="ssr-brief-note"><strong>{_e(_("Note:"))}</strong> {_e(c.fictional_note)}</p>')
     out.append(f"<p>{_e(c.summary)}</p>")
 
-    out.append("<h3>Key facts</h3>")
-    out.append(f"<table><caption>{_e(c.name)} at a glance</caption><tbody>")
+    out.append(f"<h3>{_e(_('Key facts'))}</h3>")
+    out.append(f"<table><caption>{_e(_('{name} at a glance').format(name=c.name))}</caption><tbody>")
     out.extend(f'<tr><th scope="row">{_e(k.label)}</th><td>{_e(k.value)}</td></tr>' for k in c.key_facts)
     out.append("</tbody></table>")
 
-    out.append("<h3>History</h3>")
+    out.append(f"<h3>{_e(_('History'))}</h3>")
     out.extend(f"<p>{_e(p)}</p>" for p in c.history)
 
     pa = c.peace_agreement
-    out.append(f"<h3>The peace agreement: {_e(pa.name)}</h3>")
-    out.append(f"<p><strong>Signed:</strong> {_e(pa.signed)}. {_e(pa.summary)}</p>")
-    out.append("<p>What the agreement says:</p>")
+    out.append(f"<h3>{_e(_('The peace agreement: {name}').format(name=pa.name))}</h3>")
+    out.append(f"<p><strong>{_e(_('Signed:'))}</strong> {_e(pa.signed)}. {_e(pa.summary)}</p>")
+    out.append(f"<p>{_e(_('What the agreement says:'))}</p>")
     out.append(_list(pa.provisions))
 
-    out.append("<h3>Who is who</h3>")
+    out.append(f"<h3>{_e(_('Who is who'))}</h3>")
     out.append(
-        f"<table><caption>Actors in {_e(c.name)}, from local to international</caption>"
-        '<thead><tr><th scope="col">Actor</th><th scope="col">Level</th><th scope="col">Role</th>'
-        '<th scope="col">What you should know</th></tr></thead><tbody>'
+        f"<table><caption>{_e(_('Actors in {name}, from local to international').format(name=c.name))}</caption>"
+        f'<thead><tr><th scope="col">{_e(_("Actor"))}</th><th scope="col">{_e(_("Level"))}</th>'
+        f'<th scope="col">{_e(_("Role"))}</th>'
+        f'<th scope="col">{_e(_("What you should know"))}</th></tr></thead><tbody>'
     )
-    order = list(LEVELS)
+    order = list(levels)
     for a in sorted(c.actors, key=lambda a: order.index(a.level)):  # stable: file order within a level
         out.append(
-            f'<tr><th scope="row">{_e(a.name)}</th><td>{_e(LEVELS[a.level])}</td>'
-            f"<td>{_e(ROLES[a.role])}</td><td>{_e(a.description)}</td></tr>"
+            f'<tr><th scope="row">{_e(a.name)}</th><td>{_e(levels[a.level])}</td>'
+            f"<td>{_e(roles[a.role])}</td><td>{_e(a.description)}</td></tr>"
         )
     out.append("</tbody></table>")
 
-    out.append("<h3>Security problems reported</h3>")
+    out.append(f"<h3>{_e(_('Security problems reported'))}</h3>")
     out.append(_list(c.problems))
-    out.append("<h3>Money</h3>")
+    out.append(f"<h3>{_e(_('Money'))}</h3>")
     out.append(_list(c.budget))
-    out.append("<h3>Possible openings for reform</h3>")
+    out.append(f"<h3>{_e(_('Possible openings for reform'))}</h3>")
     out.append(_list(c.entry_points))
 
-    out.append("<h3>Timeline</h3>")
+    out.append(f"<h3>{_e(_('Timeline'))}</h3>")
     out.append(
-        '<table><thead><tr><th scope="col">When</th><th scope="col">What happened</th></tr></thead><tbody>'
+        f'<table><thead><tr><th scope="col">{_e(_("When"))}</th><th scope="col">{_e(_("What happened"))}</th>'
+        "</tr></thead><tbody>"
     )
     out.extend(f'<tr><th scope="row">{_e(t.when)}</th><td>{_e(t.event)}</td></tr>' for t in c.timeline)
     out.append("</tbody></table></div>")

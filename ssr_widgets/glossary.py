@@ -30,8 +30,9 @@ from typing import Annotated
 
 from pydantic import Field, ValidationError, model_validator
 
-from .loader import CONTENT_DIR, GLOSSARY_FILE, _read_yaml, describe_errors, item_locator
+from .loader import CONTENT_DIR, GLOSSARY_FILE, _localised, _read_yaml, describe_errors, item_locator
 from .model import ContentError, Identifier, Source, Text, _Frozen
+from .translation import SOURCE_LANGUAGE
 
 __all__ = [
     "GLOSSARY_FILE",
@@ -55,7 +56,8 @@ GLOSSARY_TAG = "glossary"
 GENERATED_TAGS = {"nav", "run-hint", "objectives", "course-map", "taxonomy-roles", "taxonomy-roles-compared",
                   GLOSSARY_TAG}
 
-Abbreviation = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z .'-]{0,15}$")]
+#: Letters (accented too), spaces, apostrophes (the typographic one too, for the French abbreviations) and hyphens.
+Abbreviation = Annotated[str, Field(pattern=r"^[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ .'’-]{0,15}$")]
 
 
 class FrenchTerm(_Frozen):
@@ -136,24 +138,30 @@ def _form_regex(form: str) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def _load_cached(path: Path, mtime_ns: int) -> Glossary:
+def _load_cached(path: Path, mtime_ns: int, language: str = SOURCE_LANGUAGE) -> Glossary:
     data = _read_yaml(path)
     if not isinstance(data, dict):
         raise ContentError(f"{path.name}: expected a mapping with 'terms' at the top")
+    data = _localised(data, path.name, language)
     try:
         return Glossary.model_validate(data)
     except ValidationError as exc:
         raise describe_errors(exc, path.name, item_locator("terms", data, "term")) from None
 
 
-def load_glossary(content_dir: Path | None = None) -> Glossary:
-    """Load and validate ``glossary.yml`` (from ``content_dir``, by default the course content)."""
+def load_glossary(content_dir: Path | None = None, *, language: str = SOURCE_LANGUAGE) -> Glossary:
+    """Load and validate ``glossary.yml`` (from ``content_dir``, by default the course content).
+
+    English by default, whatever the kernel's language: the glossary's tools link and check its terms in the
+    English notebooks. With ``language="fr"``, its terms and definitions are the French of the ``content``
+    catalogue; the forms and the UN French forms (``fr``) are the file's own in every language.
+    """
     path = (content_dir or CONTENT_DIR) / GLOSSARY_FILE
     try:
         mtime = path.stat().st_mtime_ns
     except FileNotFoundError:
         raise ContentError(f"{path.name}: content file not found (looked in {path.parent})") from None
-    return _load_cached(path, mtime)
+    return _load_cached(path, mtime, language)
 
 
 # ------------------------------------------------------------------------------------------ the glossary page

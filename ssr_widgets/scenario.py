@@ -18,6 +18,7 @@ from ._view import ExerciseView, esc
 from .checking import Feedback, best_paths, check_scenario, path_nodes, path_scores, signed
 from .model import ScenarioExercise
 from .progress import ProgressStore
+from .translation import N_, _
 
 __all__ = ["Scenario"]
 
@@ -38,9 +39,9 @@ class Scenario(ExerciseView[ScenarioExercise]):
     """
 
     show_check_button = False  # every choice is checked (and saved) as it is made
-    reset_label = "Play again"
-    reset_tooltip = "Start the story again from the beginning"
-    cleared_message = "Starting again from the beginning. Read the situation, then choose what to do."
+    reset_label = N_("Play again")
+    reset_tooltip = N_("Start the story again from the beginning")
+    cleared_message = N_("Starting again from the beginning. Read the situation, then choose what to do.")
 
     def __init__(self, exercise: ScenarioExercise, *, key: str, store: ProgressStore) -> None:
         self.path: list[str] = []
@@ -100,24 +101,26 @@ class Scenario(ExerciseView[ScenarioExercise]):
         ex = self.exercise
         nodes = [ex.node(n) for n in path_nodes(ex, self.path)]
         steps = [(node, node.choice(cid)) for node, cid in zip(nodes, self.path, strict=False)]
+        you_chose, happened = _("You chose:"), _("What happened:")
         earlier = "".join(
-            f"<li><p>{esc(node.text)}</p><p>You chose: <strong>{esc(choice.text)}</strong></p>"
-            f"<p><em>What happened:</em> {esc(choice.consequence)}</p></li>"
+            f"<li><p>{esc(node.text)}</p><p>{esc(you_chose)} <strong>{esc(choice.text)}</strong></p>"
+            f"<p><em>{esc(happened)}</em> {esc(choice.consequence)}</p></li>"
             for node, choice in steps[:-1]
         )
-        self.story_html.value = (f'<p><strong>The story so far</strong></p><ol class="ssr-story">{earlier}</ol>'
-                                 if earlier else "")
+        self.story_html.value = (f'<p><strong>{esc(_("The story so far"))}</strong></p>'
+                                 f'<ol class="ssr-story">{earlier}</ol>' if earlier else "")
         now = []
         if steps:
             _node, last = steps[-1]
-            now.append(f"<p>You chose: <strong>{esc(last.text)}</strong></p>"
-                       f"<p><em>What happened:</em> {esc(last.consequence)}</p>")
+            now.append(f"<p>{esc(you_chose)} <strong>{esc(last.text)}</strong></p>"
+                       f"<p><em>{esc(happened)}</em> {esc(last.consequence)}</p>")
         current = nodes[-1]
         if current.end:
-            now.append(f"<p><strong>The end.</strong> {esc(current.text)}</p>")
+            now.append(f"<p><strong>{esc(_('The end.'))}</strong> {esc(current.text)}</p>")
         else:
-            now.append(f"<p><strong>Decision {len(nodes)}.</strong> {esc(current.text)}</p>"
-                       "<p><em>Choose what to do:</em></p>")
+            decision = _("Decision {n}.").format(n=len(nodes))
+            now.append(f"<p><strong>{esc(decision)}</strong> {esc(current.text)}</p>"
+                       f"<p><em>{esc(_('Choose what to do:'))}</em></p>")
         self.now_html.value = f'<div role="status" aria-live="polite">{"".join(now)}</div>'
         for n, button in enumerate(self.choice_buttons):
             if n < len(current.choices):
@@ -135,14 +138,16 @@ class Scenario(ExerciseView[ScenarioExercise]):
             return ""
         best, _worst, best_ones = best_paths(self.exercise)
         yours = sum(path_scores(self.exercise, answer).values())
-        columns = [self._path_html(f"Your path (total {signed(yours)})", answer)]
+        columns = [self._path_html(_("Your path (total {score})").format(score=signed(yours)), answer)]
         others = [p for p in best_ones if list(p) != answer][:_MAX_BEST_SHOWN]
         for n, path in enumerate(others, start=1):
-            name = "A best path" if feedback.complete else "The best path"
             if len(others) > 1:
-                name += f" ({n} of {len(others)})"
-            columns.append(self._path_html(f"{name} (total {signed(best)})", path))
-        return (f'<div class="ssr-debrief"><p><strong>Your path beside the best</strong></p>'
+                name = (_("A best path ({n} of {total}) (total {score})") if feedback.complete
+                        else _("The best path ({n} of {total}) (total {score})"))
+            else:
+                name = _("A best path (total {score})") if feedback.complete else _("The best path (total {score})")
+            columns.append(self._path_html(name.format(n=n, total=len(others), score=signed(best)), path))
+        return (f'<div class="ssr-debrief"><p><strong>{esc(_("Your path beside the best"))}</strong></p>'
                 f'<div class="ssr-paths">{"".join(columns)}</div></div>')
 
     def _path_html(self, heading: str, path: Sequence[str]) -> str:
@@ -152,6 +157,6 @@ class Scenario(ExerciseView[ScenarioExercise]):
         for node_id, cid in zip(path_nodes(ex, path), path, strict=False):
             choice = ex.node(node_id).choice(cid)
             scores = "; ".join(f"{labels[p]} {signed(s)}" for p, s in choice.scores.items() if s)
-            items.append(f"<li>{esc(choice.text)}<br><small>{esc(scores or 'no effect on the principles')}"
+            items.append(f"<li>{esc(choice.text)}<br><small>{esc(scores or _('no effect on the principles'))}"
                          "</small></li>")
         return f'<div><p><strong>{esc(heading)}</strong></p><ol>{"".join(items)}</ol></div>'

@@ -21,8 +21,9 @@ from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, model_validator
 
-from .loader import CONTENT_DIR, TAXONOMY_FILE, _read_yaml, describe_errors, item_locator
+from .loader import CONTENT_DIR, TAXONOMY_FILE, _localised, _read_yaml, describe_errors, item_locator
 from .model import ActorMapExercise, ClassifyExercise, ContentError, Identifier, Text, _Frozen, _unique
+from .translation import SOURCE_LANGUAGE, get_language
 
 __all__ = [
     "QuizKey",
@@ -126,10 +127,11 @@ class Taxonomy(_Frozen):
 
 
 @functools.lru_cache(maxsize=8)
-def _load_cached(path: Path, mtime_ns: int) -> Taxonomy:
+def _load_cached(path: Path, mtime_ns: int, language: str = SOURCE_LANGUAGE) -> Taxonomy:
     data = _read_yaml(path)
     if not isinstance(data, dict):
         raise ContentError(f"{path.name}: expected a mapping with 'levels', 'roles', 'outside' and 'kinds'")
+    data = _localised(data, path.name, language)
     try:
         return Taxonomy.model_validate(data)
     except ValidationError as exc:
@@ -145,14 +147,18 @@ def _load_cached(path: Path, mtime_ns: int) -> Taxonomy:
         raise describe_errors(exc, path.name, locate) from None
 
 
-def load_taxonomy(content_dir: Path | None = None) -> Taxonomy:
-    """Load and validate ``taxonomy.yml`` (from ``content_dir``, by default the course content)."""
+def load_taxonomy(content_dir: Path | None = None, *, language: str | None = None) -> Taxonomy:
+    """Load and validate ``taxonomy.yml`` (from ``content_dir``, by default the course content).
+
+    Its labels and descriptions are in ``language``, by default the course language of this kernel; the ids are
+    the English file's in every language.
+    """
     path = (content_dir or CONTENT_DIR) / TAXONOMY_FILE
     try:
         mtime = path.stat().st_mtime_ns
     except FileNotFoundError:
         raise ContentError(f"{path.name}: content file not found (looked in {path.parent})") from None
-    return _load_cached(path, mtime)
+    return _load_cached(path, mtime, language or get_language())
 
 
 # ------------------------------------------------------------------------------------ checks
@@ -233,15 +239,16 @@ def check_content(content_dir: Path | None = None) -> list[str]:
     from .loader import COUNTRY_FILE, content_files, load_section
 
     folder = content_dir or CONTENT_DIR
+    en = SOURCE_LANGUAGE  # labels are compared with labels: all in the English the files are written in
     try:
-        taxonomy = load_taxonomy(folder)
+        taxonomy = load_taxonomy(folder, language=en)
     except ContentError as exc:
         return [str(exc)]
     problems: list[str] = []
     keyed: dict[str, dict[str, dict[str, bool]]] = {}
     for path in content_files(folder):
         try:
-            section = load_section(path)
+            section = load_section(path, language=en)
         except ContentError:
             continue  # reported by validate_all
         for ex in section.exercises.values():
@@ -253,7 +260,7 @@ def check_content(content_dir: Path | None = None) -> list[str]:
         problems += check_quiz_keys(bank, keyed.get(bank, {}), taxonomy)
     if (folder / COUNTRY_FILE).exists():
         with contextlib.suppress(ContentError):  # a broken country file is reported by validate_all
-            problems += check_country(load_country(COUNTRY_FILE, folder), taxonomy)
+            problems += check_country(load_country(COUNTRY_FILE, folder, language=en), taxonomy)
     return problems
 
 
