@@ -39,7 +39,8 @@ from . import CONTENT_DOMAIN, UI_DOMAIN
 from .fields import text_fields
 
 __all__ = [
-    "DOMAINS", "Problem", "Project", "build_notebooks", "check", "compile_catalogues", "extract", "status", "update",
+    "DOMAINS", "Problem", "Project", "build_notebooks", "check", "compile_catalogues", "extract", "shown_files", "status",
+    "update",
 ]
 
 NOTEBOOKS_DOMAIN = "notebooks"
@@ -56,6 +57,11 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 #: Fixed dates in the templates' headers, so extracting twice writes the same file (git shows only real changes).
 _FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
 _SHOW = re.compile(r'show\("([^"#]+)#[^"]+"\)')
+#: Code that shows a whole content file, not one exercise: the Solenna briefing shows the country and the
+#: taxonomy's level and role labels.
+_SHOWS_FILES = {re.compile(r"\bshow_briefing\("): ("country.yml", "taxonomy.yml")}
+#: Markdown cells made from a content file by a course tool (the role tables: ``python -m ssr_widgets.taxonomy``).
+_MADE_FROM = {"taxonomy-roles": "taxonomy.yml", "taxonomy-roles-compared": "taxonomy.yml", "glossary": "glossary.yml"}
 _PLACEHOLDER = re.compile(r"(?<!\{)\{[A-Za-z_][A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}")
 _URL = re.compile(r"https?://[^\s)<>\"'\]]+")
 _LINK = re.compile(r"(\]\()([^)\s]+?\.ipynb)(#[^)\s]*)?(\))")
@@ -360,9 +366,39 @@ def problems_by_domain(project: Project, lang: str) -> dict[str, list[Problem]]:
     return out
 
 
+def _facts_from_country(path: Path) -> bool:
+    """Does a section file have a written exercise that shows facts of the Solenna briefing (``facts:``)?"""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return False
+    exercises = data.get("exercises", {}) if isinstance(data, dict) else {}
+    items = exercises.values() if isinstance(exercises, dict) else exercises
+    return any(isinstance(ex, dict) and ex.get("facts") for ex in items)
+
+
+def shown_files(project: Project, name: str) -> set[str]:
+    """Every content file whose texts an English notebook shows: the files of its ``show("file#id")`` cells, the
+    country (``country.yml``) when one of their written exercises shows facts of the briefing, the country and the
+    taxonomy when it shows the briefing (``show_briefing()``), and the file a generated cell is made from."""
+    nb = nbformat.read(project.notebooks / name, as_version=4)
+    files: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            files |= {m.group(1) for m in _SHOW.finditer(cell.source)}
+            for pattern, shown in _SHOWS_FILES.items():
+                if pattern.search(cell.source):
+                    files |= set(shown)
+        files |= {_MADE_FROM[t] for t in cell.metadata.get("tags", []) if t in _MADE_FROM}
+    if any(_facts_from_country(project.content / f) for f in list(files) if (project.content / f).exists()):
+        files.add("country.yml")
+    return files
+
+
 def ready_notebooks(project: Project, lang: str, problems: dict[str, list[Problem]] | None = None) -> list[str]:
-    """The English notebooks whose French edition can be built: their own text, the content they show, the course
-    order (titles on the progress table, the navigation) and the widget texts are all translated and current."""
+    """The English notebooks whose French edition can be built: their own text, every content file they show
+    (:func:`shown_files`), the course order (titles on the progress table, the navigation) and the widget texts
+    are all translated and current."""
     problems = problems if problems is not None else problems_by_domain(project, lang)
     if problems[UI_DOMAIN]:
         return []
@@ -372,10 +408,9 @@ def ready_notebooks(project: Project, lang: str, problems: dict[str, list[Proble
         if name in bad or "course.yml" in bad:
             continue
         nb = nbformat.read(project.notebooks / name, as_version=4)
-        shown = {m.group(1) for c in nb.cells if c.cell_type == "code" for m in _SHOW.finditer(c.source)}
         if any(GENERATED_TAGS & set(c.metadata.get("tags", [])) for c in nb.cells):
             continue  # a cell made from content by a course tool: built once that tool writes French
-        if not shown & bad:
+        if not shown_files(project, name) & bad:
             ready.append(name)
     return ready
 
