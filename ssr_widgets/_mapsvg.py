@@ -147,10 +147,11 @@ def actor_map_svg(exercise: ActorMapExercise, placed: Mapping[str, Mapping[str, 
         ngettext("with {n} coordination link.", "with {n} coordination links.", n_links).format(n=n_links),
         _("The same information is written out below the map."),
     ))
+    title = _("{title}: actor map").format(title=exercise.title)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{esc(label)}" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" style="font: 12px sans-serif;">'
-        f"<title>{esc(_('{title}: actor map').format(title=exercise.title))}</title>"
+        f"<title>{esc(title)}</title>"
         f'<defs><marker id="{marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
         f'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#5b7fa6"/></marker></defs>'
         f'{"".join(grid)}{"".join(links)}{"".join(actors)}</svg>'

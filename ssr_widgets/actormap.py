@@ -39,6 +39,10 @@ class ActorMap(ExerciseView[ActorMapExercise]):
             "role": [(_("— choose a role —"), _UNSET), *((r.label, r.id) for r in exercise.roles)],
         }
         part_names = {"level": _("Level"), "role": _("Role")}
+
+        def whose(name: str) -> str:
+            return _("{name}:").format(name=name)
+
         self.dropdowns: dict[str, dict[str, widgets.Dropdown]] = {}
         rows = []
         for actor in exercise.actors:
@@ -47,7 +51,7 @@ class ActorMap(ExerciseView[ActorMapExercise]):
                     options=options[part],
                     value=_UNSET,
                     # visible "Level"/"Role"; the actor's name is read out too, but shown once, on the left
-                    description=(f'<span class="ssr-sr-only">{esc(_("{name}:").format(name=actor.name))} </span>'
+                    description=(f'<span class="ssr-sr-only">{esc(whose(actor.name))} </span>'
                                  f"{esc(part_names[part])}"),
                     description_allow_html=True,
                     style={"description_width": "3.5em"},
@@ -99,8 +103,8 @@ class ActorMap(ExerciseView[ActorMapExercise]):
             f"<li>{esc(ex.actor(link.source).name)} → {esc(ex.actor(link.target).name)}: {esc(link.label)}</li>"
             for link in ex.links
         )
-        link_text = (f"<p>{_('<strong>Coordination links</strong> (the arrows on the map):')}</p><ul>{links}</ul>"
-                     if links else "")
+        links_head = _("<strong>Coordination links</strong> (the arrows on the map):")
+        link_text = f"<p>{links_head}</p><ul>{links}</ul>" if links else ""
         # The picture keeps a readable size and scrolls sideways on a narrow screen (a focusable,
         # named region, so it scrolls with the keyboard too); the table says the same in rows.
         legend = _("<strong>The actor map</strong>: each actor stands where it belongs. "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import html
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
@@ -227,31 +228,54 @@ def country_briefing_html(country: Country | None = None) -> str:
     c = country if country is not None else load_country()
     taxonomy = load_taxonomy()  # the labels in the course language
     levels, roles = taxonomy.level_labels, taxonomy.role_labels
+    pa = c.peace_agreement
+    # the fixed texts, escaped, in the course language (outside the f-strings, where Babel finds them)
+    say = SimpleNamespace(**{key: _e(text) for key, text in {
+        "title": _("Country briefing: {name}").format(name=c.official_name),
+        "note": _("Note:"),
+        "key_facts": _("Key facts"),
+        "glance": _("{name} at a glance").format(name=c.name),
+        "history": _("History"),
+        "agreement": _("The peace agreement: {name}").format(name=pa.name),
+        "signed": _("Signed:"),
+        "says": _("What the agreement says:"),
+        "who": _("Who is who"),
+        "actors": _("Actors in {name}, from local to international").format(name=c.name),
+        "actor": _("Actor"),
+        "level": _("Level"),
+        "role": _("Role"),
+        "know": _("What you should know"),
+        "problems": _("Security problems reported"),
+        "money": _("Money"),
+        "openings": _("Possible openings for reform"),
+        "timeline": _("Timeline"),
+        "when": _("When"),
+        "happened": _("What happened"),
+    }.items()})
     out = [_STYLE, f'<div class="ssr-briefing" lang="{get_language()}">']  # a screen reader's voice
-    out.append(f"<h2>{_e(_('Country briefing: {name}').format(name=c.official_name))}</h2>")
-    out.append(f'<p class="ssr-brief-note"><strong>{_e(_("Note:"))}</strong> {_e(c.fictional_note)}</p>')
+    out.append(f"<h2>{say.title}</h2>")
+    out.append(f'<p class="ssr-brief-note"><strong>{say.note}</strong> {_e(c.fictional_note)}</p>')
     out.append(f"<p>{_e(c.summary)}</p>")
 
-    out.append(f"<h3>{_e(_('Key facts'))}</h3>")
-    out.append(f"<table><caption>{_e(_('{name} at a glance').format(name=c.name))}</caption><tbody>")
+    out.append(f"<h3>{say.key_facts}</h3>")
+    out.append(f"<table><caption>{say.glance}</caption><tbody>")
     out.extend(f'<tr><th scope="row">{_e(k.label)}</th><td>{_e(k.value)}</td></tr>' for k in c.key_facts)
     out.append("</tbody></table>")
 
-    out.append(f"<h3>{_e(_('History'))}</h3>")
+    out.append(f"<h3>{say.history}</h3>")
     out.extend(f"<p>{_e(p)}</p>" for p in c.history)
 
-    pa = c.peace_agreement
-    out.append(f"<h3>{_e(_('The peace agreement: {name}').format(name=pa.name))}</h3>")
-    out.append(f"<p><strong>{_e(_('Signed:'))}</strong> {_e(pa.signed)}. {_e(pa.summary)}</p>")
-    out.append(f"<p>{_e(_('What the agreement says:'))}</p>")
+    out.append(f"<h3>{say.agreement}</h3>")
+    out.append(f"<p><strong>{say.signed}</strong> {_e(pa.signed)}. {_e(pa.summary)}</p>")
+    out.append(f"<p>{say.says}</p>")
     out.append(_list(pa.provisions))
 
-    out.append(f"<h3>{_e(_('Who is who'))}</h3>")
+    out.append(f"<h3>{say.who}</h3>")
     out.append(
-        f"<table><caption>{_e(_('Actors in {name}, from local to international').format(name=c.name))}</caption>"
-        f'<thead><tr><th scope="col">{_e(_("Actor"))}</th><th scope="col">{_e(_("Level"))}</th>'
-        f'<th scope="col">{_e(_("Role"))}</th>'
-        f'<th scope="col">{_e(_("What you should know"))}</th></tr></thead><tbody>'
+        f"<table><caption>{say.actors}</caption>"
+        f'<thead><tr><th scope="col">{say.actor}</th><th scope="col">{say.level}</th>'
+        f'<th scope="col">{say.role}</th>'
+        f'<th scope="col">{say.know}</th></tr></thead><tbody>'
     )
     order = list(levels)
     for a in sorted(c.actors, key=lambda a: order.index(a.level)):  # stable: file order within a level
@@ -261,16 +285,16 @@ def country_briefing_html(country: Country | None = None) -> str:
         )
     out.append("</tbody></table>")
 
-    out.append(f"<h3>{_e(_('Security problems reported'))}</h3>")
+    out.append(f"<h3>{say.problems}</h3>")
     out.append(_list(c.problems))
-    out.append(f"<h3>{_e(_('Money'))}</h3>")
+    out.append(f"<h3>{say.money}</h3>")
     out.append(_list(c.budget))
-    out.append(f"<h3>{_e(_('Possible openings for reform'))}</h3>")
+    out.append(f"<h3>{say.openings}</h3>")
     out.append(_list(c.entry_points))
 
-    out.append(f"<h3>{_e(_('Timeline'))}</h3>")
+    out.append(f"<h3>{say.timeline}</h3>")
     out.append(
-        f'<table><thead><tr><th scope="col">{_e(_("When"))}</th><th scope="col">{_e(_("What happened"))}</th>'
+        f'<table><thead><tr><th scope="col">{say.when}</th><th scope="col">{say.happened}</th>'
         "</tr></thead><tbody>"
     )
     out.extend(f'<tr><th scope="row">{_e(t.when)}</th><td>{_e(t.event)}</td></tr>' for t in c.timeline)

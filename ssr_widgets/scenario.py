@@ -107,8 +107,9 @@ class Scenario(ExerciseView[ScenarioExercise]):
             f"<p><em>{esc(happened)}</em> {esc(choice.consequence)}</p></li>"
             for node, choice in steps[:-1]
         )
-        self.story_html.value = (f'<p><strong>{esc(_("The story so far"))}</strong></p>'
-                                 f'<ol class="ssr-story">{earlier}</ol>' if earlier else "")
+        so_far = esc(_("The story so far"))
+        self.story_html.value = (f'<p><strong>{so_far}</strong></p><ol class="ssr-story">{earlier}</ol>'
+                                 if earlier else "")
         now = []
         if steps:
             _node, last = steps[-1]
@@ -116,11 +117,12 @@ class Scenario(ExerciseView[ScenarioExercise]):
                        f"<p><em>{esc(happened)}</em> {esc(last.consequence)}</p>")
         current = nodes[-1]
         if current.end:
-            now.append(f"<p><strong>{esc(_('The end.'))}</strong> {esc(current.text)}</p>")
+            the_end = esc(_("The end."))
+            now.append(f"<p><strong>{the_end}</strong> {esc(current.text)}</p>")
         else:
-            decision = _("Decision {n}.").format(n=len(nodes))
+            decision, choose = _("Decision {n}.").format(n=len(nodes)), _("Choose what to do:")
             now.append(f"<p><strong>{esc(decision)}</strong> {esc(current.text)}</p>"
-                       f"<p><em>{esc(_('Choose what to do:'))}</em></p>")
+                       f"<p><em>{esc(choose)}</em></p>")
         self.now_html.value = f'<div role="status" aria-live="polite">{"".join(now)}</div>'
         for n, button in enumerate(self.choice_buttons):
             if n < len(current.choices):
@@ -147,7 +149,8 @@ class Scenario(ExerciseView[ScenarioExercise]):
             else:
                 name = _("A best path (total {score})") if feedback.complete else _("The best path (total {score})")
             columns.append(self._path_html(name.format(n=n, total=len(others), score=signed(best)), path))
-        return (f'<div class="ssr-debrief"><p><strong>{esc(_("Your path beside the best"))}</strong></p>'
+        beside = esc(_("Your path beside the best"))
+        return (f'<div class="ssr-debrief"><p><strong>{beside}</strong></p>'
                 f'<div class="ssr-paths">{"".join(columns)}</div></div>')
 
     def _path_html(self, heading: str, path: Sequence[str]) -> str:
@@ -157,6 +160,7 @@ class Scenario(ExerciseView[ScenarioExercise]):
         for node_id, cid in zip(path_nodes(ex, path), path, strict=False):
             choice = ex.node(node_id).choice(cid)
             scores = "; ".join(f"{labels[p]} {signed(s)}" for p, s in choice.scores.items() if s)
-            items.append(f"<li>{esc(choice.text)}<br><small>{esc(scores or _('no effect on the principles'))}"
+            scores = scores or _("no effect on the principles")
+            items.append(f"<li>{esc(choice.text)}<br><small>{esc(scores)}"
                          "</small></li>")
         return f'<div><p><strong>{esc(heading)}</strong></p><ol>{"".join(items)}</ol></div>'
