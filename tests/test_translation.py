@@ -2,7 +2,10 @@
 
 Fast: no browser. The catalogues are made and checked with Babel (``python -m ssr_widgets.translation``); the
 learner's kernel reads the compiled ``.mo`` files. The slice translated so far is the welcome page, Section 1
-(its notebook and ``01_concept.yml``), the course order (``course.yml``) and the widget texts (``ui``).
+(its notebook and ``01_concept.yml``), the course order (``course.yml``), the widget texts (``ui``), the glossary,
+the taxonomy and the Solenna briefing (``country.yml``). Sections 2 and 3 are translated and in review
+(``IN_REVIEW``): their French notebooks are built once every entry they need is translated and current, and the
+tests below take the French notebooks to be exactly those the catalogues make ready.
 """
 
 from __future__ import annotations
@@ -18,11 +21,14 @@ from nbclient import NotebookClient
 from ssr_widgets.translation import set_language
 from ssr_widgets.translation.catalogue import (
     Project,
+    _po_bytes,
     _read,
     build_notebooks,
     check,
     extract,
     paragraphs,
+    ready_notebooks,
+    shown_files,
     update,
 )
 from ssr_widgets.translation.fields import NOT_TEXT_KEYS, text_fields, unclassified
@@ -30,8 +36,18 @@ from ssr_widgets.translation.fields import NOT_TEXT_KEYS, text_fields, unclassif
 from .conftest import ROOT
 
 PROJECT = Project.here()
-SLICE = ("ui", "course.yml", "01_concept.yml", "00_welcome.ipynb", "01_concept.ipynb")
-FRENCH_NOTEBOOKS = ("00_welcome.ipynb", "01_concept.ipynb")
+#: Translated, reviewed and complete: must stay complete and current.
+SLICE = ("ui", "course.yml", "01_concept.yml", "glossary.yml", "taxonomy.yml", "country.yml",
+         "00_welcome.ipynb", "01_concept.ipynb")
+#: Translated and in review (Sections 2 and 3): an entry may still be blank, but nothing is fuzzy or stale.
+IN_REVIEW = ("02_context.yml", "03_actors.yml", "02_context.ipynb", "03_actors.ipynb")
+#: The French notebooks there should be, once the slice and the files in review are all translated.
+EXPECTED_FRENCH = ("00_welcome.ipynb", "01_concept.ipynb", "02_context.ipynb", "03_actors.ipynb")
+#: The French notebooks the catalogues make ready now (the ones built in notebooks/fr/): see the tests of (e).
+FRENCH_NOTEBOOKS = tuple(sorted(ready_notebooks(PROJECT, "fr")))
+#: The content files whose French the no-English test reads (what the French Sections 1-3 show).
+FRENCH_CONTENT = ("course.yml", "01_concept.yml", "glossary.yml", "taxonomy.yml", "country.yml",
+                  "02_context.yml", "03_actors.yml")
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
@@ -150,8 +166,25 @@ def test_the_translated_slice_is_complete_and_current():
 
 
 def test_the_rest_is_reported_as_missing_file_by_file():
-    rest = check(PROJECT, "fr", ("02_context.yml",))
-    assert rest and {p.kind for p in rest} == {"missing"} and {p.origin for p in rest} == {"02_context.yml"}
+    rest = check(PROJECT, "fr", ("04_support.yml",))
+    assert rest and {p.kind for p in rest} == {"missing"} and {p.origin for p in rest} == {"04_support.yml"}
+
+
+def test_sections_2_and_3_in_review_have_nothing_fuzzy_or_stale():
+    """An entry may still be blank (its notebook is then not built), but none is fuzzy, stale or inconsistent."""
+    problems = check(PROJECT, "fr", IN_REVIEW)
+    assert {p.kind for p in problems} <= {"missing"}, [str(p) for p in problems if p.kind != "missing"]
+
+
+def test_the_french_notebooks_are_the_ones_the_catalogues_make_ready():
+    """Derived, not listed: a notebook is French exactly when every entry it needs is translated and current."""
+    assert {"00_welcome.ipynb", "01_concept.ipynb"} <= set(FRENCH_NOTEBOOKS) <= set(EXPECTED_FRENCH)
+    for name in ("02_context.ipynb", "03_actors.ipynb"):
+        scope = (name, *shown_files(PROJECT, name))
+        assert (name in FRENCH_NOTEBOOKS) == (check(PROJECT, "fr", scope) == []), name
+    built = {p.relative_to(PROJECT.edition("fr")).as_posix() for p in PROJECT.edition("fr").rglob("*.ipynb")
+             if ".ipynb_checkpoints" not in p.parts}
+    assert built == set(FRENCH_NOTEBOOKS), "run: python -m ssr_widgets.translation build"
 
 
 # -- (d) French content: the same ids and answer keys, French feedback ----------------------------------------------
@@ -205,6 +238,7 @@ def test_a_french_exercise_checked_headless_shows_french_buttons_and_feedback(tm
 def test_the_french_notebooks_are_current_with_the_catalogue():
     built = build_notebooks(PROJECT, "fr", write=False)
     assert sorted(built) == sorted(FRENCH_NOTEBOOKS)
+    assert {p.name for p in PROJECT.edition("fr").glob("*.ipynb")} == {n for n in built if "/" not in n}
     for name, text in built.items():
         assert (PROJECT.edition("fr") / name).read_text(encoding="utf-8") == text, f"run: build-notebooks ({name})"
         english = nbformat.read(PROJECT.notebooks / name, as_version=4)
@@ -296,10 +330,18 @@ def test_no_english_sentence_in_the_french_slice():
                 text = "\n".join(line for line in cell.source.splitlines()
                                  if not (sources_list and re.match(r"\d+\. ", line)))
                 found += [(name, s) for s in english_sentences(text)]
-    for domain, scope in (("content", ("course.yml", "01_concept.yml")), ("ui", None)):
-        for m in read(PROJECT.po(domain, "fr"), "fr"):
+    # the notebooks' text of Sections 2-3 is read in the catalogue until their French notebooks are built
+    in_review = tuple(n for n in IN_REVIEW if n.endswith(".ipynb") and n not in FRENCH_NOTEBOOKS)
+    for domain, scope in (("content", FRENCH_CONTENT), ("notebooks", in_review), ("ui", None)):
+        catalog = read(PROJECT.po(domain, "fr"), "fr")
+        # a notebook's bibliography (a cell whose first paragraph is "## Sources"): titles as published
+        sources_cells = {m.context.rpartition(":")[0] for m in catalog
+                         if domain == "notebooks" and m.context and m.id.startswith("## Sources")}
+        for m in catalog:
             if m.id and (scope is None or (m.context or "").partition("#")[0] in scope):
+                in_sources = (m.context or "").rpartition(":")[0] in sources_cells
                 for s in [m.string] if isinstance(m.string, str) else m.string:
+                    s = "\n".join(line for line in s.splitlines() if not (in_sources and re.match(r"\d+\. ", line)))
                     found += [(m.context or domain, x) for x in english_sentences(s)]
     assert found == []
 
@@ -320,3 +362,201 @@ def test_no_function_hides_gettext_behind_a_local_underscore():
             if binds and calls:
                 found.append(f"{path.relative_to(ROOT)}:{fn.lineno} {fn.name}")
     assert not found, found
+
+
+# -- (g) Sections 2-3 in a French kernel: the briefing, the taxonomy, the actor map and the scenario -----------------
+
+def _ui_texts(*modules: str) -> list[tuple[list[str], list[str]]]:
+    """(English forms, French forms) of every ui entry marked in these modules, read from the French catalogue."""
+    out = []
+    for m in _read(PROJECT.po("ui", "fr"), "fr"):
+        if m.id and any(file.rpartition("/")[2] in modules for file, _line in m.locations):
+            english = [m.id] if isinstance(m.id, str) else list(m.id)
+            french = [m.string] if isinstance(m.string, str) else list(m.string)
+            assert all(french), f"not translated: {english[0]!r}"
+            out.append((english, french))
+    assert out, modules
+    return out
+
+
+def _pattern(text: str) -> re.Pattern:
+    """A catalogue text as it shows, its placeholders ({name}) standing for any text on the same line."""
+    parts = re.split(r"\{[A-Za-z_]\w*\}", text)
+    return re.compile(r"(?<!\w)" + r"[^<>\n]*?".join(re.escape(p) for p in parts) + r"(?!\w)")
+
+
+def _has_letters(text: str) -> bool:
+    return bool(re.search(r"[A-Za-z]{2}", re.sub(r"\{\w+\}", "", text)))
+
+
+def _readable(page: str) -> str:
+    """HTML as a reader gets it: entities decoded, and an SVG text's lines (wrapped into tspans) joined again."""
+    import html as html_lib
+
+    return html_lib.unescape(re.sub(r"</tspan><tspan[^>]*>", " ", page))
+
+
+def _english_shown(page: str, texts: list[tuple[list[str], list[str]]]) -> list[str]:
+    page = _readable(page)
+    return [e for english, _fr in texts for e in english if _has_letters(e) and _pattern(e).search(page)]
+
+
+def _french_missing(page: str, texts: list[tuple[list[str], list[str]]]) -> list[str]:
+    page = _readable(page)
+    return [french[0] for _en, french in texts if not any(_pattern(f).search(page) for f in french)]
+
+
+def _widget_text(widget) -> str:
+    """Every text a widget tree shows: HTML values, descriptions, tooltips and the options of drop-down lists."""
+    parts = [str(getattr(widget, name, "") or "") for name in ("value", "description", "tooltip", "placeholder")
+             if isinstance(getattr(widget, name, None), str)]
+    parts += [str(label) for label in getattr(widget, "_options_labels", ())]
+    for child in getattr(widget, "children", ()):
+        parts.append(_widget_text(child))
+    return "\n".join(parts)
+
+
+def test_the_briefing_is_french_in_a_french_kernel_and_english_in_an_english_one():
+    from ssr_widgets.country import country_briefing_html, load_country, show_briefing
+
+    texts = _ui_texts("country.py")
+    set_language("fr")
+    page = show_briefing().value
+    assert 'lang="fr"' in page
+    assert _french_missing(page, texts) == [] and _english_shown(page, texts) == []
+    fr = load_country()
+    assert fr == load_country(language="fr") and fr.official_name in page
+    assert all(a.name in page and a.description in page for a in fr.actors)
+    set_language("en")
+    en = load_country()
+    assert en != fr and en.official_name == load_country(language="en").official_name != fr.official_name
+    page = country_briefing_html()
+    assert 'lang="en"' in page and en.official_name in page
+    assert "<h3>Who is who</h3>" in page and "<p>What the agreement says:</p>" in page
+    assert _english_shown(page, texts) and not _french_missing(page, [(e, e) for e, _f in texts])
+
+
+def test_the_taxonomy_labels_are_french_in_a_french_kernel():
+    from ssr_widgets.translation import content_text
+    from ssr_widgets.taxonomy import load_taxonomy
+
+    en = load_taxonomy(language="en")
+    set_language("fr")
+    fr = load_taxonomy()
+    assert fr is load_taxonomy(language="fr") and fr is not en
+    assert [lv.id for lv in fr.levels] == [lv.id for lv in en.levels] and [k.role for k in fr.kinds] == [
+        k.role for k in en.kinds]
+    for r in en.roles:
+        french = content_text(f"taxonomy.yml#roles[{r.id}].label", r.label, "fr")
+        assert fr.role_labels[r.id] == french != r.label
+    assert fr.outside.label != en.outside.label
+    set_language("en")
+    assert load_taxonomy() is en and en.role_labels["provision"] == "Provides security"
+
+
+def test_the_actor_map_shows_french_instructions_and_no_english_fixed_text(tmp_path):
+    from ssr_widgets import show
+    from ssr_widgets.progress import ProgressStore
+
+    texts = _ui_texts("actormap.py", "_mapsvg.py")
+    set_language("fr")
+    view = show("03_actors.yml#solenna-actor-map", store=ProgressStore(tmp_path / "p.json"))
+    ex = view.exercise
+    shown = _widget_text(view)
+    assert ("Pour chaque acteur, choisissez le niveau où il agit et son rôle. La carte s’affiche quand vous appuyez "
+            "sur Vérifier.") in shown
+    assert "— choisir un niveau —" in shown and "— choisir un rôle —" in shown
+    # one actor right, one with a level only, one with a role only, one wrong, the others not placed
+    a, b, c, d = ex.actors[:4]
+    other = next(lv.id for lv in ex.levels if lv.id != d.level)
+    answer = {a.id: {"level": a.level, "role": a.role}, b.id: {"level": b.level}, c.id: {"role": c.role},
+              d.id: {"level": other, "role": d.role}}
+    view.set_answer(answer)
+    details = view.render_details(answer, view.evaluate(answer))
+    page = shown + "\n" + details
+    assert _english_shown(page, texts) == []
+    missing = _french_missing(page, texts)
+    assert missing == [] or (not ex.links and missing == ["<strong>Liens de coordination</strong> (les flèches "
+                                                          "sur la carte) :"])
+    set_language("en")
+    view = show("03_actors.yml#solenna-actor-map", store=ProgressStore(tmp_path / "p.json"))
+    assert "For each actor, choose the level it works at and its role. The map appears when you press Check." in (
+        _widget_text(view))
+
+
+def test_a_scenario_shows_french_fixed_texts_and_no_english_ones(tmp_path):
+    from ssr_widgets import show
+    from ssr_widgets.checking import path_nodes
+    from ssr_widgets.progress import ProgressStore
+
+    texts = _ui_texts("scenario.py")
+
+    def own_text(view) -> str:  # the feedback summary is checking.py's (see the xfail test below)
+        return _widget_text(view).replace(view.feedback_html.value, "")
+
+    set_language("fr")
+    view = show("04_support.yml#solenna-entry-points", store=ProgressStore(tmp_path / "p.json"))
+    ex = view.exercise
+    assert (view.reset_button.description, view.reset_button.tooltip) == (
+        "Rejouer", "Reprendre l’histoire depuis le début")
+    assert "Décision 1." in view.now_html.value and "Choisissez quoi faire :" in view.now_html.value
+    pages = [own_text(view)]
+    while not ex.node(path_nodes(ex, view.path)[-1]).end:
+        view.choose(ex.node(path_nodes(ex, view.path)[-1]).choices[-1].id)
+        pages.append(own_text(view))
+    assert "Fin." in view.now_html.value and "L’histoire jusqu’ici" in view.story_html.value
+    assert "Vous avez choisi :" in view.story_html.value and "Ce qui s’est passé :" in view.now_html.value
+    assert "Votre parcours à côté du meilleur" in view.details_html.value
+    assert re.search(r"Votre parcours \(total [-+]?\d+\)", view.details_html.value)
+    view.reset()
+    assert "L’histoire reprend depuis le début." in view.feedback_html.value
+    pages.append(_widget_text(view))  # the feedback now says only the widget's own note
+    # the story itself is Section 4's English (not translated yet): only the widget's own texts are checked
+    assert _english_shown("\n".join(pages), texts) == []
+
+
+@pytest.mark.xfail(strict=True, reason="checking.py's actor-map and scenario feedback is not marked for the ui "
+                                       "catalogue yet: it shows in English in a French kernel")
+def test_the_actor_map_and_scenario_feedback_is_french():
+    from ssr_widgets.checking import check_actormap, check_scenario
+    from ssr_widgets.loader import load_exercise
+
+    set_language("fr")
+    actormap = load_exercise("03_actors.yml#solenna-actor-map")
+    scenario = load_exercise("04_support.yml#solenna-entry-points")
+    said = [check_actormap(actormap, {}).summary, check_scenario(scenario, []).summary]
+    assert [s for s in said if english_sentences(s)] == []
+
+
+def test_a_notebook_that_shows_the_briefing_is_not_ready_while_a_country_entry_is_missing(tmp_path):
+    package = tmp_path / "ssr_widgets"
+    shutil.copytree(PROJECT.content, package / "content")
+    shutil.copytree(PROJECT.locale, package / "locale")
+    for py in PROJECT.package.glob("*.py"):
+        shutil.copy(py, package / py.name)
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(PROJECT.notebooks / "01_concept.ipynb", notebooks / "01_concept.ipynb")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("from ssr_widgets import show_briefing"),
+                nbformat.v4.new_code_cell("show_briefing()")]
+    nbformat.write(nb, notebooks / "briefing.ipynb")
+    project = Project(package, notebooks)
+    assert shown_files(project, "briefing.ipynb") == {"country.yml", "taxonomy.yml"}
+    assert "taxonomy.yml" in shown_files(project, "01_concept.ipynb")  # its role table
+    assert {"country.yml", "taxonomy.yml"} <= shown_files(PROJECT, "03_actors.ipynb")
+    assert set(ready_notebooks(project, "fr")) == {"01_concept.ipynb", "briefing.ipynb"}
+
+    def blank(context: str) -> None:
+        path = project.po("content", "fr")
+        catalog = _read(path, "fr")
+        entry = next(m for m in catalog if m.context == context)
+        entry.string = ""
+        path.write_bytes(_po_bytes(catalog))
+
+    blank("country.yml#actors[presidency].description")
+    assert set(ready_notebooks(project, "fr")) == {"01_concept.ipynb"}
+    assert [(p.context, p.kind) for p in check(project, "fr", ("country.yml",)) if p.origin == "country.yml"] == [
+        ("country.yml#actors[presidency].description", "missing")]
+    blank("taxonomy.yml#roles[provision].label")
+    assert ready_notebooks(project, "fr") == []
