@@ -437,8 +437,8 @@ def test_the_briefing_is_french_in_a_french_kernel_and_english_in_an_english_one
 
 
 def test_the_taxonomy_labels_are_french_in_a_french_kernel():
-    from ssr_widgets.translation import content_text
     from ssr_widgets.taxonomy import load_taxonomy
+    from ssr_widgets.translation import content_text
 
     en = load_taxonomy(language="en")
     set_language("fr")
