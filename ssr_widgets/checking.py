@@ -18,7 +18,7 @@ from .model import (
     OrderExercise,
     ScenarioExercise,
 )
-from .translation import N_, _, ngettext
+from .translation import N_, NP_, _, ngettext
 
 __all__ = [
     "Feedback",
@@ -124,8 +124,7 @@ class _Wording:
     wrong: str  # "Not right: you chose {chosen}. It belongs in: {right}."
     all_right: str  # "Correct. All {total} items are in the right place."
     some_right: str  # "{n} of {total} items are in the right place."
-    open_one: str  # "{n} is not sorted yet."
-    open_many: str  # "{n} are not sorted yet."
+    open: tuple[str, str]  # ("{n} is not sorted yet.", "{n} are not sorted yet."): one plural entry (NP_)
 
 
 _CLASSIFY = _Wording(
@@ -134,8 +133,7 @@ _CLASSIFY = _Wording(
     wrong=N_("Not right: you chose {chosen}. It belongs in: {right}."),
     all_right=N_("Correct. All {total} items are in the right place."),
     some_right=N_("{n} of {total} items are in the right place."),
-    open_one=N_("{n} is not sorted yet."),
-    open_many=N_("{n} are not sorted yet."),
+    open=NP_("{n} is not sorted yet.", "{n} are not sorted yet."),
 )
 _MATCH = _Wording(
     "prompt", "answer",
@@ -143,8 +141,7 @@ _MATCH = _Wording(
     wrong=N_("Not right: you chose {chosen}. The best match: {right}."),
     all_right=N_("Correct. All {total} are matched well."),
     some_right=N_("{n} of {total} are matched well."),
-    open_one=N_("{n} is not matched yet."),
-    open_many=N_("{n} are not matched yet."),
+    open=NP_("{n} is not matched yet.", "{n} are not matched yet."),
 )
 
 
@@ -185,8 +182,8 @@ def _check_assignment(
     else:
         summary = _(words.some_right).format(n=n_right, total=total)
         if n_open:
-            # one plural pair per kind: ngettext needs both forms of the same sentence
-            summary += " " + (ngettext(words.open_one, words.open_many, n_open)).format(n=n_open)
+            # one plural entry per kind (NP_): ngettext finds both forms of the same sentence
+            summary += " " + ngettext(*words.open, n_open).format(n=n_open)
     return remarks, n_right, summary
 
 
@@ -270,6 +267,15 @@ def check_order(exercise: OrderExercise, positions: Sequence[str | None]) -> Fee
     return Feedback(n_right / total, False, summary + _(_TRY_AGAIN), tuple(remarks))
 
 
+#: An actor's level and role, each said in a sentence of its own (not chosen, right, not right).
+_ACTOR_PART = {
+    "level": (N_("Level: not chosen yet — it is {right}."), N_("Level: right, {right}."),
+              N_("Level: not right — you chose {chosen}; it is {right}.")),
+    "role": (N_("Role: not chosen yet — it is {right}."), N_("Role: right, {right}."),
+             N_("Role: not right — you chose {chosen}; it is {right}.")),
+}
+
+
 def check_actormap(exercise: ActorMapExercise, placed: Mapping[str, Mapping[str, str]]) -> Feedback:
     """Check an actor map: for each actor id, the learner's ``{"level": id, "role": id}`` (either may be missing).
 
@@ -285,7 +291,7 @@ def check_actormap(exercise: ActorMapExercise, placed: Mapping[str, Mapping[str,
         if set(answer) - {"level", "role"} or level not in (None, *levels) or role not in (None, *roles):
             raise ValueError(f"unknown level or role for actor '{actor_id}' in '{exercise.id}': {dict(answer)}")
     if not any(placed.values()):
-        return Feedback(0.0, False, "Choose a level and a role for the actors first, then press Check.", ())
+        return Feedback(0.0, False, _("Choose a level and a role for the actors first, then press Check."), ())
 
     remarks = []
     points = 0
@@ -295,25 +301,27 @@ def check_actormap(exercise: ActorMapExercise, placed: Mapping[str, Mapping[str,
         parts = []
         for part, right, names in (("level", actor.level, levels), ("role", actor.role, roles)):
             chosen = answer.get(part)
+            unset, good, bad = _ACTOR_PART[part]
             if chosen is None:
-                parts.append(f"{part.capitalize()}: not chosen yet — it is {names[right]}.")
+                parts.append(_(unset).format(right=names[right]))
             elif chosen == right:
                 points += 1
-                parts.append(f"{part.capitalize()}: right, {names[right]}.")
+                parts.append(_(good).format(right=names[right]))
             else:
-                parts.append(f"{part.capitalize()}: not right — you chose {names[chosen]}; it is {names[right]}.")
+                parts.append(_(bad).format(chosen=names[chosen], right=names[right]))
         ok = answer.get("level") == actor.level and answer.get("role") == actor.role
         n_open += not answer
         remarks.append(Remark(actor.name, ok, " ".join(parts), actor.why, chosen=bool(answer)))
     total = len(exercise.actors)
     n_right = sum(r.ok for r in remarks)
     if n_right == total:
-        return Feedback(1.0, True, f"Correct. All {total} actors are on the right level and in the right role.",
-                        tuple(remarks))
-    summary = f"{n_right} of {total} actors are fully right ({points} of {2 * total} choices)."
+        return Feedback(1.0, True, _("Correct. All {total} actors are on the right level and in the right role.").format(
+            total=total), tuple(remarks))
+    summary = _("{n} of {total} actors are fully right ({points} of {choices} choices).").format(
+        n=n_right, total=total, points=points, choices=2 * total)
     if n_open:
-        summary += f" {n_open} {'actor is' if n_open == 1 else 'actors are'} not placed yet."
-    return Feedback(points / (2 * total), False, summary + _TRY_AGAIN, tuple(remarks))
+        summary += ngettext(" {n} actor is not placed yet.", " {n} actors are not placed yet.", n_open).format(n=n_open)
+    return Feedback(points / (2 * total), False, summary + _(_TRY_AGAIN), tuple(remarks))
 
 
 # -- branching scenario --------------------------------------------------------------------------
@@ -376,14 +384,14 @@ def signed(score: int) -> str:
 
 def _standing(total: int) -> str:
     if total >= 3:
-        return "strongly upheld"
+        return _("strongly upheld")
     if total > 0:
-        return "upheld"
+        return _("upheld")
     if total == 0:
-        return "neither helped nor harmed"
+        return _("neither helped nor harmed")
     if total > -3:
-        return "harmed"
-    return "badly harmed"
+        return _("harmed")
+    return _("badly harmed")
 
 
 def check_scenario(exercise: ScenarioExercise, path: Sequence[str]) -> Feedback:
@@ -397,8 +405,9 @@ def check_scenario(exercise: ScenarioExercise, path: Sequence[str]) -> Feedback:
     nodes = path_nodes(exercise, path)
     if not exercise.node(nodes[-1]).end:
         n = len(path)
-        summary = (f"{n} decision{'s' if n != 1 else ''} made. Read what happened, then choose what to do next."
-                   if n else "Read the situation, then choose what to do.")
+        summary = (ngettext("{n} decision made. Read what happened, then choose what to do next.",
+                            "{n} decisions made. Read what happened, then choose what to do next.", n).format(n=n)
+                   if n else _("Read the situation, then choose what to do."))
         return Feedback(0.0, False, summary, ())
     totals = path_scores(exercise, path)
     best, worst, best_ones = best_paths(exercise)
@@ -407,21 +416,22 @@ def check_scenario(exercise: ScenarioExercise, path: Sequence[str]) -> Feedback:
     remarks = []
     for principle in exercise.principles:
         moves = [
-            f"“{exercise.node(node_id).choice(cid).text}” ({signed(score)})"
+            _("“{choice}” ({score})").format(choice=exercise.node(node_id).choice(cid).text, score=signed(score))
             for node_id, cid in zip(nodes, path, strict=False)
             if (score := exercise.node(node_id).choice(cid).scores.get(principle.id, 0))
         ]
-        why = ("Your choices that count here: " + "; ".join(moves) + "." if moves
-               else "None of your choices affected this principle.")
-        why += f" A best path scores {signed(best_totals[principle.id])} here."
+        why = (_("Your choices that count here: {choices}.").format(choices="; ".join(moves)) if moves
+               else _("None of your choices affected this principle."))
+        why += _(" A best path scores {score} here.").format(score=signed(best_totals[principle.id]))
         total = totals[principle.id]
-        verdict = f"{signed(total)}: {_standing(total)}."
+        verdict = _("{score}: {standing}.").format(score=signed(total), standing=_standing(total))
         remarks.append(Remark(principle.label, total >= 0, verdict, why, chosen=True))
     complete = tuple(path) in best_ones
     if complete:
-        summary = f"The end. Your path is one of the best: it scores {signed(yours)} across all principles."
+        summary = _("The end. Your path is one of the best: it scores {score} across all principles.").format(
+            score=signed(yours))
     else:
-        summary = (f"The end. Your path scores {signed(yours)} across all principles; "
-                   f"the best path scores {signed(best)}. Compare the paths below, then play again.")
+        summary = _("The end. Your path scores {score} across all principles; the best path scores {best}. "
+                    "Compare the paths below, then play again.").format(score=signed(yours), best=signed(best))
     score = 1.0 if best == worst else (yours - worst) / (best - worst)
     return Feedback(score, complete, summary, tuple(remarks))

@@ -266,7 +266,9 @@ class Writing(ExerciseView[WriteExercise]):
     def _intro_html(exercise: WriteExercise) -> str:
         parts = []
         if exercise.facts:
-            items = "".join(f"<li><strong>{esc(what)}:</strong> {esc(text)}</li>" for what, text in _facts_of(exercise))
+            # "Who:" in English, "Qui :" in French (a space before the colon)
+            items = "".join("<li><strong>" + esc(_("{name}:").format(name=_(what))) + f"</strong> {esc(text)}</li>"
+                            for what, text in _facts_of(exercise))
             parts.append('<div class="ssr-write-facts"><p><strong>' + _("Facts from the Solenna briefing")
                          + f"</strong></p><ul>{items}</ul></div>")
         parts.append("<p><em>" + _(

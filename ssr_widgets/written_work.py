@@ -20,7 +20,7 @@ from typing import Any
 
 from .checking import Feedback
 from .model import WriteExercise
-from .translation import _, number
+from .translation import N_, _, get_language, number
 
 __all__ = [
     "FACT_LISTS",
@@ -36,10 +36,12 @@ __all__ = [
     "work_html",
 ]
 
-#: The lists of ``country.yml`` a written exercise may draw facts from, and how the page names each.
-FACT_LISTS = {"actors": "Who", "problems": "Problem", "budget": "Money", "entry_points": "Opening for reform"}
+#: The lists of ``country.yml`` a written exercise may draw facts from, and how the page names each (English here:
+#: the page shows ``_(label)``, in the course language).
+FACT_LISTS = {"actors": N_("Who"), "problems": N_("Problem"), "budget": N_("Money"),
+              "entry_points": N_("Opening for reform")}
 
-COURSE_TITLE = "Introduction to Security Sector Reform"
+COURSE_TITLE = N_("Introduction to Security Sector Reform")
 
 
 def _e(text: str) -> str:
@@ -116,6 +118,8 @@ def too_long(exercise: WriteExercise, texts: Mapping[str, str]) -> bool:
 # ------------------------------------------------------------------------------------- scenario facts
 def scenario_facts(exercise: WriteExercise, country: Any | None = None) -> list[tuple[str, str]]:
     """The facts the exercise draws on, as (what it is, text): ``("Problem", "The army payroll ...")``.
+
+    What it is stays English (a ``FACT_LISTS`` label): the page shows it translated, ``_(what)``.
 
     Raises ``KeyError`` naming the reference if ``country.yml`` has no such fact (``validate`` reports it first).
     """
@@ -239,45 +243,48 @@ def work_html(exercise: WriteExercise, texts: Mapping[str, str], ticked: Collect
         A complete HTML document, UTF-8, with no script and no outside resource.
     """
     ticked = set(ticked)
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+    out = ["<!DOCTYPE html>", f'<html lang="{get_language()}">', "<head>", '<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{_e(exercise.title)} — my work</title>", f"<style>{_FILE_STYLE}</style>", "</head>", "<body>",
-           f'<p class="meta">{_e(COURSE_TITLE)}{" — " + _e(section) if section else ""}</p>',
+           "<title>" + _("{title} — my work").format(title=_e(exercise.title)) + "</title>",
+           f"<style>{_FILE_STYLE}</style>", "</head>", "<body>",
+           f'<p class="meta">{_e(_(COURSE_TITLE))}{" — " + _e(section) if section else ""}</p>',
            f"<h1>{_e(exercise.title)}</h1>",
-           f'<p class="meta">Saved: {_e(saved)}. Learning objective: {_e(exercise.objective)}.</p>',
-           '<p class="note">This is my own work for a course exercise. It is not marked. I compared it with a model '
-           "answer and ticked what my work covers. To print it, open this file in a web browser and press "
-           "Ctrl+P (Cmd+P on a Mac).</p>",
-           "<h2>The task</h2>", f"<p>{_e(exercise.prompt)}</p>"]
+           '<p class="meta">' + _("Saved: {saved}. Learning objective: {objective}.").format(
+               saved=_e(saved), objective=_e(exercise.objective)) + "</p>",
+           '<p class="note">' + _("This is my own work for a course exercise. It is not marked. I compared it with a "
+                                  "model answer and ticked what my work covers. To print it, open this file in a web "
+                                  "browser and press Ctrl+P (Cmd+P on a Mac).") + "</p>",
+           "<h2>" + _("The task") + "</h2>", f"<p>{_e(exercise.prompt)}</p>"]
     if facts:
-        out.append("<h3>Facts from the country briefing (Solenna is an invented country)</h3><ul>")
-        out.extend(f"<li><strong>{_e(what)}:</strong> {_e(text)}</li>" for what, text in facts)
+        out.append("<h3>" + _("Facts from the country briefing (Solenna is an invented country)") + "</h3><ul>")
+        out.extend("<li><strong>" + _e(_("{name}:").format(name=_(what))) + f"</strong> {_e(text)}</li>"
+                   for what, text in facts)
         out.append("</ul>")
-    out.append("<h2>My work</h2>")
+    out.append("<h2>" + _("My work") + "</h2>")
     for f in exercise.fields:
         out.append(f"<h3>{_e(f.label)}</h3>")
         out.append(f'<p class="why">{_e(f.hint)}</p>')
         out.append(learner_text_html(texts.get(f.id, "")))
     points = exercise.checklist
-    out.append(f"<h2>Checklist: what a good answer contains ({len(ticked & {p.id for p in points})} of "
-               f"{len(points)} ticked)</h2>")
+    out.append("<h2>" + _("Checklist: what a good answer contains ({n} of {total} ticked)").format(
+        n=len(ticked & {p.id for p in points}), total=len(points)) + "</h2>")
     out.append('<ul class="checklist">')
     for p in points:
-        mark, said = ("☑", "ticked") if p.id in ticked else ("☐", "not ticked")
+        mark, said = ("☑", _("ticked")) if p.id in ticked else ("☐", _("not ticked"))
         out.append(f'<li><span class="box">{mark} ({said})</span> {_e(p.text)}<br>'
-                   f'<span class="why">Why: {_e(p.why)}</span></li>')
+                   '<span class="why">' + _("Why: {why}").format(why=_e(p.why)) + "</span></li>")
     out.append("</ul>")
-    out.append("<h2>A model answer</h2>")
-    out.append('<p class="note">There is more than one good answer. Compare the ideas, not the words.</p>')
+    out.append("<h2>" + _("A model answer") + "</h2>")
+    out.append('<p class="note">' + _("There is more than one good answer. Compare the ideas, not the words.") + "</p>")
     for f in exercise.fields:
         out.append(f"<h3>{_e(f.label)}</h3>")
         out.append(f'<div class="model">{plain_text_html(exercise.model_answer[f.id])}</div>')
-    out.append("<h2>Sources</h2><ul>")
+    out.append("<h2>" + _("Sources") + "</h2><ul>")
     for s in exercise.sources:
         out.append(f"<li>{_e(s.title)}" + (f": {_e(s.url)}" if s.url else "") + "</li>")
     out.append("</ul>")
-    out.append('<p class="sign">Name: ______________________________ &nbsp; Shared with: '
-               "______________________________</p>")
+    out.append('<p class="sign">' + _("Name:") + " ______________________________ &nbsp; " + _("Shared with:")
+               + " ______________________________</p>")
     out.append("</body></html>")
     return "\n".join(out)
 

@@ -491,7 +491,7 @@ def test_a_scenario_shows_french_fixed_texts_and_no_english_ones(tmp_path):
 
     texts = _ui_texts("scenario.py")
 
-    def own_text(view) -> str:  # the feedback summary is checking.py's (see the xfail test below)
+    def own_text(view) -> str:  # the feedback summary is checking.py's: checked in a test of its own below
         return _widget_text(view).replace(view.feedback_html.value, "")
 
     set_language("fr")
@@ -515,17 +515,134 @@ def test_a_scenario_shows_french_fixed_texts_and_no_english_ones(tmp_path):
     assert _english_shown("\n".join(pages), texts) == []
 
 
-@pytest.mark.xfail(strict=True, reason="checking.py's actor-map and scenario feedback is not marked for the ui "
-                                       "catalogue yet: it shows in English in a French kernel")
+def _ui_french():
+    """The French of every ui entry (a plural entry: its forms), and the catalogue's plural rule (n -> form)."""
+    import gettext
+
+    catalog = _read(PROJECT.po("ui", "fr"), "fr")
+    return {m.id: m.string for m in catalog if m.id}, gettext.c2py(catalog.plural_expr)
+
+
 def test_the_actor_map_and_scenario_feedback_is_french():
-    from ssr_widgets.checking import check_actormap, check_scenario
+    from ssr_widgets.checking import best_paths, check_actormap, check_scenario, path_nodes, path_scores, signed
     from ssr_widgets.loader import load_exercise
 
+    fr, form = _ui_french()
     set_language("fr")
     actormap = load_exercise("03_actors.yml#solenna-actor-map")
+    assert check_actormap(actormap, {}).summary == fr[
+        "Choose a level and a role for the actors first, then press Check."]
+    # one actor right, one with its level only, one with a wrong level and the right role, the others not placed
+    a, b, c = actormap.actors[:3]
+    levels = {lv.id: lv.label for lv in actormap.levels}
+    roles = {r.id: r.label for r in actormap.roles}
+    other = next(lv for lv in levels if lv != c.level)
+    fb = check_actormap(actormap, {a.id: {"level": a.level, "role": a.role}, b.id: {"level": b.level},
+                                   c.id: {"level": other, "role": c.role}})
+    total, n_open = len(actormap.actors), len(actormap.actors) - 3
+    not_placed = fr[(" {n} actor is not placed yet.", " {n} actors are not placed yet.")][form(n_open)]
+    assert fb.summary == (fr["{n} of {total} actors are fully right ({points} of {choices} choices)."].format(
+        n=1, total=total, points=4, choices=2 * total) + not_placed.format(n=n_open)
+        + fr[" Read the explanations, change your answers, and check again."])
+    assert [r.verdict for r in fb.remarks[:4]] == [
+        fr["Level: right, {right}."].format(right=levels[a.level]) + " "
+        + fr["Role: right, {right}."].format(right=roles[a.role]),
+        fr["Level: right, {right}."].format(right=levels[b.level]) + " "
+        + fr["Role: not chosen yet — it is {right}."].format(right=roles[b.role]),
+        fr["Level: not right — you chose {chosen}; it is {right}."].format(chosen=levels[other], right=levels[c.level])
+        + " " + fr["Role: right, {right}."].format(right=roles[c.role]),
+        fr["Level: not chosen yet — it is {right}."].format(right=levels[actormap.actors[3].level]) + " "
+        + fr["Role: not chosen yet — it is {right}."].format(right=roles[actormap.actors[3].role]),
+    ]
+    right = {x.id: {"level": x.level, "role": x.role} for x in actormap.actors}
+    assert check_actormap(actormap, right).summary == fr[
+        "Correct. All {total} actors are on the right level and in the right role."].format(total=total)
+
     scenario = load_exercise("04_support.yml#solenna-entry-points")
-    said = [check_actormap(actormap, {}).summary, check_scenario(scenario, []).summary]
+    assert check_scenario(scenario, []).summary == fr["Read the situation, then choose what to do."]
+    first = scenario.node(scenario.start).choices[0].id
+    decisions = ("{n} decision made. Read what happened, then choose what to do next.",
+                 "{n} decisions made. Read what happened, then choose what to do next.")
+    assert check_scenario(scenario, [first]).summary == fr[decisions][form(1)].format(n=1)
+    best, _worst, best_ones = best_paths(scenario)
+    fb = check_scenario(scenario, best_ones[0])
+    assert fb.complete and fb.summary == fr[
+        "The end. Your path is one of the best: it scores {score} across all principles."].format(score=signed(best))
+    standings = [fr[s] for s in ("strongly upheld", "upheld", "neither helped nor harmed", "harmed", "badly harmed")]
+    before, _sep, after = fr["{score}: {standing}."].partition("{score}")
+    verdict = re.compile(r"[-+]?\d+" + "|".join(re.escape(after.format(standing=st)) for st in standings).join("()"))
+    assert before == ""
+    lead = fr["Your choices that count here: {choices}."].partition("{choices}")[0]
+    for r in fb.remarks:
+        assert verdict.fullmatch(r.verdict), r.verdict
+        assert r.why.startswith((lead, fr["None of your choices affected this principle."]))
+        assert fr[" A best path scores {score} here."].partition("{score}")[0] in r.why
+    path = []  # the last choice each time
+    while not scenario.node(path_nodes(scenario, path)[-1]).end:
+        path.append(scenario.node(path_nodes(scenario, path)[-1]).choices[-1].id)
+    fb = check_scenario(scenario, path)
+    if not fb.complete:
+        assert fb.summary == fr["The end. Your path scores {score} across all principles; the best path scores "
+                                "{best}. Compare the paths below, then play again."].format(
+            score=signed(sum(path_scores(scenario, path).values())), best=signed(best))
+    said = [check_actormap(actormap, {}).summary, check_scenario(scenario, []).summary, fb.summary,
+            *(r.verdict for r in fb.remarks)]
     assert [s for s in said if english_sentences(s)] == []
+    # English is unchanged
+    set_language("en")
+    en = load_exercise("03_actors.yml#solenna-actor-map")
+    assert check_actormap(en, {}).summary == "Choose a level and a role for the actors first, then press Check."
+    assert check_scenario(load_exercise("04_support.yml#solenna-entry-points"), [first]).summary == (
+        "1 decision made. Read what happened, then choose what to do next.")
+
+
+def test_a_french_sort_or_match_with_open_items_gives_the_french_plural_count():
+    from ssr_widgets.checking import check_classify, check_match
+    from ssr_widgets.loader import load_exercise
+
+    fr, form = _ui_french()
+    sorting = ("{n} is not sorted yet.", "{n} are not sorted yet.")
+    matching = ("{n} is not matched yet.", "{n} are not matched yet.")
+    assert isinstance(fr[sorting], tuple) and isinstance(fr[matching], tuple)  # one plural entry each (NP_)
+    set_language("fr")
+    sort = load_exercise("02_context.yml#solenna-challenges")
+    n = len(sort.items)
+    fb = check_classify(sort, {})
+    assert fr[sorting][form(n)].format(n=n) in fb.summary
+    assert fb.summary.startswith(fr["{n} of {total} items are in the right place."].format(n=0, total=n))
+    all_but_one = {i.id: i.category for i in sort.items[1:]}
+    assert fr[sorting][form(1)].format(n=1) in check_classify(sort, all_but_one).summary
+    match = load_exercise("03_actors.yml#coordination-problems")
+    n = len(match.prompts)
+    assert fr[matching][form(n)].format(n=n) in check_match(match, {}).summary
+    set_language("en")
+    en = load_exercise("02_context.yml#solenna-challenges")
+    assert f" {len(en.items)} are not sorted yet." in check_classify(en, {}).summary
+    assert " 1 is not sorted yet." in check_classify(en, all_but_one).summary
+
+
+def test_the_written_exercise_shows_its_fact_labels_in_french(tmp_path):
+    from ssr_widgets import show
+    from ssr_widgets.progress import ProgressStore
+    from ssr_widgets.written_work import FACT_LISTS, scenario_facts, work_html
+
+    fr, _form = _ui_french()
+    set_language("fr")
+    view = show("03_actors.yml#coordination-memo", store=ProgressStore(tmp_path / "p.json"))
+    facts = scenario_facts(view.exercise)
+    assert {what for what, _text in facts} >= {"Who", "Problem", "Opening for reform"}
+    page = _widget_text(view)
+    document = work_html(view.exercise, {}, [], saved="2026-01-01 10:00 UTC", facts=facts)
+    for what in {what for what, _text in facts}:
+        label = "<strong>" + fr["{name}:"].format(name=fr[what]) + "</strong>"
+        assert label in page and label in document
+        assert f"<strong>{what}:</strong>" not in page + document
+    assert fr["Facts from the Solenna briefing"] in page
+    assert '<html lang="fr">' in document and fr["My work"] in document
+    assert set(FACT_LISTS.values()) <= set(fr)  # every label is in the catalogue
+    set_language("en")
+    view = show("03_actors.yml#coordination-memo", store=ProgressStore(tmp_path / "p.json"))
+    assert "<strong>Who:</strong>" in _widget_text(view)
 
 
 def test_a_notebook_that_shows_the_briefing_is_not_ready_while_a_country_entry_is_missing(tmp_path):

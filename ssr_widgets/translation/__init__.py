@@ -22,7 +22,7 @@ import gettext
 from pathlib import Path
 
 __all__ = [
-    "LANGUAGES", "LOCALE_DIR", "N_", "_", "content_text", "get_language", "ngettext", "number", "set_language",
+    "LANGUAGES", "LOCALE_DIR", "NP_", "N_", "_", "content_text", "get_language", "ngettext", "number", "set_language",
 ]
 
 #: The course's languages: English (the source) first.
@@ -77,6 +77,15 @@ def N_(message: str) -> str:
     The code translates it where it is shown, with ``_(text)``, so the language chosen later still counts.
     """
     return message
+
+
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a text with two forms (one, many) for the ``ui`` catalogue as one plural entry, without translating it.
+
+    Returns the pair unchanged; the code translates it where it is shown, with ``ngettext(*pair, n)``. Two separate
+    ``N_()`` marks would make two singular entries, which ``ngettext`` does not find.
+    """
+    return singular, plural
 
 
 def content_text(context: str, message: str, language: str) -> str:

@@ -52,8 +52,9 @@ TARGET_LANGUAGES = ("fr",)
 TRAINER_MADE = ("quiz/end_of_course_quiz.ipynb", "quiz/course_evaluation.ipynb", "quiz/pre_test.ipynb")
 #: Cells generated from a content file by a course tool: translated through that file, not as Markdown.
 GENERATED_TAGS = frozenset({"glossary"})
-#: The Python keywords that mark a widget text: _("text"), N_("text") and ngettext("one", "many", n).
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+#: The Python keywords that mark a widget text: _("text"), N_("text"), ngettext("one", "many", n) and
+#: NP_("one", "many") (a pair kept for ngettext later: one plural entry).
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "NP_": (1, 2)}
 #: Fixed dates in the templates' headers, so extracting twice writes the same file (git shows only real changes).
 _FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
 _SHOW = re.compile(r'show\("([^"#]+)#[^"]+"\)')
