@@ -6,14 +6,27 @@ the course's notebooks are in, or ``$SSR_PROGRESS_FILE``), so it survives restar
 on a JupyterHub. Writes are atomic (write a temporary file, then rename) and locked, so two
 notebooks saving at once never leave half a file. A file that cannot be read is moved aside,
 never deleted, and the learner is told where it went.
+
+In the offline edition (JupyterLite's Pyodide kernel, ``sys.platform == "emscripten"``) the file lives in the
+browser's storage, reached through JupyterLite's DriveFS, and there is no file lock: DriveFS has no ``flock`` and
+writes a file's content when it is closed, so filelock's fallback marker (``ssr-progress.json.lock``, unlinked
+while still open, then closed) was written back on every release. The next save then waited 10 s for that
+marker, which names the kernel itself (pid 42), and failed. The write there is still a temporary file and a
+rename: DriveFS renames by storing the new name in one step, so the file is never half written, where an
+``open(path, "w")`` would store an empty file first. A kernel that JupyterLite started without DriveFS (before
+its service worker was ready; the offline site's page now waits for it) has its files in memory only: the store
+then tells the learner, once, to reload the page, rather than losing their answers in silence.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
+import threading
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,6 +39,14 @@ __all__ = ["COURSE_HOME", "DEFAULT_FILENAME", "ProgressStore", "default_store", 
 DEFAULT_FILENAME = "ssr-progress.json"
 FORMAT_VERSION = 1
 _LOCK_TIMEOUT_S = 10
+#: JupyterLite's Pyodide kernel: files are in the browser's storage (DriveFS), where file locks do not work.
+IN_BROWSER = sys.platform == "emscripten"
+#: The lock of a kernel in the browser, for its own saves. Two notebooks open at once are two kernels with no lock
+#: between them (nor was there one before: DriveFS cannot create a file exclusively); each write is still whole.
+_IN_KERNEL_LOCK = threading.RLock()
+#: Where JupyterLite mounts the learner's files (DriveFS) in the kernel. A kernel started before JupyterLite's
+#: service worker was ready has no such mount: its files are in memory and are gone when the page closes.
+BROWSER_DRIVE = "/drive"
 
 
 #: The course's first notebook (``course.yml``'s first section): the folder that holds it holds the progress file.
@@ -69,7 +90,10 @@ class ProgressStore:
     notices: list[str] = field(default_factory=list)
 
     @property
-    def _lock(self) -> FileLock:
+    def _lock(self) -> AbstractContextManager[Any]:
+        if IN_BROWSER:
+            # See the module's docstring: a file lock in DriveFS is left behind and then blocks every later save.
+            return _IN_KERNEL_LOCK
         return FileLock(str(self.path) + ".lock", timeout=_LOCK_TIMEOUT_S)
 
     # -- reading -----------------------------------------------------------------------------
@@ -90,6 +114,7 @@ class ProgressStore:
             return {}
 
     def get(self, key: str) -> dict[str, Any] | None:
+        self._check_kept()
         return self.load().get(key)
 
     # -- writing -----------------------------------------------------------------------------
@@ -107,10 +132,20 @@ class ProgressStore:
                     "updated": _now(),
                 }
                 self._write(entries)
-            return True
+            return self._check_kept()
         except (OSError, Timeout) as exc:
             self._notice(f"Your answer could not be saved ({_reason(exc)}). Check that the folder is writable.")
             return False
+
+    def _check_kept(self) -> bool:
+        """In the browser: is the file where the browser keeps it? If not, the learner is told (once) to reload."""
+        if not IN_BROWSER or Path(os.path.abspath(self.path)).is_relative_to(BROWSER_DRIVE):
+            return True
+        message = ("This page's Python is not connected to your browser's storage, so your answers are not kept "
+                   "and your saved answers are not shown. Reload the page (your work saved before is still there).")
+        if message not in self.notices:
+            self._notice(message)
+        return False
 
     def reset(self, key: str) -> bool:
         """Forget one exercise's answer, so the learner can start it again."""

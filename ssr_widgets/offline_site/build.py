@@ -10,7 +10,8 @@ The steps, each checked, so that a wrong version or a missing file fails the bui
    this project's own wheel; the site's ``pyodide-lock.json`` lists exactly these, nothing it does not hold;
 3. ``jupyter lite build`` with only the course's notebooks as contents and only the front-end extensions the
    course needs (the widget manager, anywidget, the Pyodide kernel), the PyPI fallback turned off;
-4. a check of the built folder: every package in the lock file is there with its hash, and nothing of the
+4. the app's page waits for JupyterLite's service worker before JupyterLite starts (see :func:`connect_first`);
+5. a check of the built folder: every package in the lock file is there with its hash, and nothing of the
    trainer's (item bank, quiz source, answer keys) is.
 """
 
@@ -372,7 +373,72 @@ def run_lite_build(lite: Path, out_dir: Path) -> None:
          cwd=lite)
 
 
-# -- 4. checks --------------------------------------------------------------------------------------------------
+# -- 4. the service worker first ----------------------------------------------------------------------------------
+#: The app page that starts the kernels (the site's only app: ``apps`` is ``lab``).
+APP_PAGE = Path("lab") / "index.html"
+#: Where that page starts JupyterLite; the wait goes just before it.
+_BOOT = "        await import(\n          '../config-utils.js"
+#: Before JupyterLite starts: the page is controlled by JupyterLite's service worker, registered for this version.
+#:
+#: The Pyodide kernel mounts the learner's files (DriveFS, through the service worker) only if JupyterLite's
+#: service-worker manager has its registration when the kernel is created; it does not wait for it. And
+#: JupyterLite records the version of its service worker only when a page is already controlled, so on the second
+#: visit it finds no record, unregisters the worker and registers it again while the notebook opens. A kernel
+#: created in that window has no /drive: its working folder is in memory, the saved answers are not found (the
+#: exercise shows none, with no message) and a new answer is lost when the page closes. Measured: the answer was
+#: missing after a reload in 1 of 4 test runs, and in a run with the worker's script served 6 s late after the first
+#: visit (the kernel said "Pyodide contents will NOT be synced"). Here the page registers the same worker (same
+#: URL, so the same registration), waits until it controls the page, and records the version as JupyterLite reads
+#: it; JupyterLite then finds its registration at once. A new site version is handled the same way (the old
+#: workers are unregistered first). Without service workers (``file://``, some private windows), or if the worker
+#: does not take control within 10 s, JupyterLite starts as it would have.
+_CONNECT_FIRST = """    <script>
+      // ssr-course (ssr_widgets/offline_site/build.py, connect_first): the service worker first, then JupyterLite.
+      async function ssrServiceWorkerFirst() {
+        const sw = navigator.serviceWorker;
+        if (!sw) return;
+        try {
+          const url = new URL('../service-worker.js?enableCache=false', window.location.href).href;
+          const key = `${url}-version`;
+          const version = %(version)s;
+          if (sw.controller && sw.controller.scriptURL === url && localStorage.getItem(key) === version) return;
+          if (localStorage.getItem(key) !== version) {
+            for (const registration of await sw.getRegistrations()) await registration.unregister();
+          }
+          await sw.register(url);
+          if (!(sw.controller && sw.controller.scriptURL === url)) {
+            await new Promise((resolve) => {
+              const done = () => { if (sw.controller && sw.controller.scriptURL === url) resolve(); };
+              sw.addEventListener('controllerchange', done);
+              setTimeout(resolve, 10000);
+              done();
+            });
+          }
+          if (sw.controller && sw.controller.scriptURL === url) localStorage.setItem(key, version);
+        } catch (err) {
+          console.warn('ssr-course: the service worker could not be connected first', err);
+        }
+      }
+    </script>
+"""
+
+
+def connect_first(out_dir: Path) -> None:
+    """Make the app page connect JupyterLite's service worker before JupyterLite starts (see ``_CONNECT_FIRST``)."""
+    page = out_dir / APP_PAGE
+    html = page.read_text(encoding="utf-8")
+    config = json.loads((out_dir / "jupyter-lite.json").read_text(encoding="utf-8"))["jupyter-config-data"]
+    version = config.get("appVersion")
+    if html.count(_BOOT) != 1 or "</head>" not in html or not version or config.get("enableServiceWorkerCache"):
+        raise OfflineBuildError(
+            f"{APP_PAGE} does not start JupyterLite as JupyterLite 0.8 does: the service-worker wait cannot be added")
+    html = html.replace("    <script>\n      (async function () {", _CONNECT_FIRST % {"version": json.dumps(version)}
+                        + "    <script>\n      (async function () {", 1)
+    html = html.replace(_BOOT, "        await ssrServiceWorkerFirst();\n" + _BOOT, 1)
+    page.write_text(html, encoding="utf-8")
+
+
+# -- 5. checks --------------------------------------------------------------------------------------------------
 def check_site(out_dir: Path) -> list[str]:
     """Problems with a built site: settings that would reach the internet, missing wheels, the trainer's files."""
     problems = []
@@ -394,6 +460,8 @@ def check_site(out_dir: Path) -> list[str]:
         for dep in pkg["depends"]:
             if canonical(dep) not in {canonical(n) for n in lock["packages"]}:
                 problems.append(f"pyodide-lock.json: {name} depends on {dep}, which the site does not hold")
+    if "await ssrServiceWorkerFirst();" not in (out_dir / APP_PAGE).read_text(encoding="utf-8"):
+        problems.append(f"{APP_PAGE}: JupyterLite starts before its service worker is connected")
     for path in out_dir.rglob("*"):
         if path.name in TRAINER_FILES:
             problems.append(f"{path.relative_to(out_dir)}: a trainer's file")
@@ -414,6 +482,7 @@ def build_site(out_dir: Path | str, *, pyodide_dir: Path | None = None, log: Cal
             shutil.rmtree(out_dir)
         log("jupyter lite build")
         run_lite_build(lite, out_dir)
+        connect_first(out_dir)
     problems = check_site(out_dir)
     if problems:
         raise OfflineBuildError("the built site is not fit to ship:\n" + "\n".join(problems))
