@@ -216,3 +216,55 @@ def test_an_exercise_checks_and_is_kept_after_a_reload_with_no_network(site):
         assert any(u.endswith("ssr_course-0.1.0-py3-none-any.whl") for u in browser.requested)
     print(f"first exercise on the page after {first_exercise_s:.1f} s; Check took {took[0]:.1f} s, then "
           f"{took[1]:.1f} s")
+
+
+@pytest.mark.browser
+def test_the_sample_quiz_answered_offline_downloads_and_grades_exactly(site, tmp_path):
+    """Issue 15's done-when for the quiz: in the offline site the sample end-of-course quiz is answered by clicking,
+    downloaded as a learner would hand it in, and the trainer's tools grade the file to the exact score."""
+    require_chromium()
+    import nbformat
+
+    from ssr_grader.course import open_course
+    from ssr_grader.grading.autograde import autograde_all
+    from ssr_grader.quiz.papers import SAMPLE_LEARNER, learner_draw
+    from ssr_grader.quiz.release import SAMPLE_SECRET, build_quiz
+
+    from .lab_harness import _menu
+    from .offline_harness import offline_browser, serve_site
+    from .quiz_helpers import COURSE_FILES, answer_cells, submit_files, wrong
+    from .test_browser_quiz import answer_by_clicking
+
+    # The trainer's side: the course, with the public secret the sample paper is drawn with (as build-quiz
+    # --learner-copy draws it), so that the sample paper is this course's paper of the sample learner.
+    course_dir = tmp_path / "course"
+    course_dir.mkdir()
+    for name in COURSE_FILES:
+        shutil.copy(ROOT / "grader" / name, course_dir / name)
+    (course_dir / "course_secret.key").write_text(SAMPLE_SECRET.hex() + "\n", encoding="ascii")
+    course = open_course(course_dir)
+    build_quiz(course, sample_bank=True)
+    draw = learner_draw(course, SAMPLE_LEARNER)
+    in_site = nbformat.read(site / "files" / "quiz" / course.quiz.notebook, as_version=4)
+    assert in_site.metadata["ssr_quiz"]["paper"] == draw.code
+    # two questions: the first right (a several-answer one if it is one), the second wrong
+    first, second = draw.slots[0], draw.slots[1]
+    answers = {first.slot: first.key, second.slot: wrong(course, SAMPLE_LEARNER, second.slot)}
+    expected = course.quiz.points_per_item
+
+    with serve_site(site) as base, offline_browser(base) as browser:
+        page = browser.page
+        open_and_run(page, base, f"quiz/{course.quiz.notebook}")
+        answer_by_clicking(page, draw, answers)  # each control says when the notebook is saved with its answer
+        with page.expect_download() as download:
+            _menu(page, "File", "docmanager:download")
+        handed_in = Path(download.value.path()).read_bytes()
+        assert site_requests_outside(browser) == []
+
+    nb = nbformat.reads(handed_in.decode("utf-8"), as_version=4)
+    cells = answer_cells(nb)
+    assert {slot: cells[f"answer_{slot}"].source for slot in answers} == {
+        slot: f'answer_{slot} = "{letters}"' for slot, letters in answers.items()}
+    submit_files(course, SAMPLE_LEARNER, handed_in)
+    (outcome,) = [o for o in autograde_all(course) if o.student == SAMPLE_LEARNER]
+    assert outcome.score == expected, outcome
