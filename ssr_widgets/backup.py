@@ -79,6 +79,13 @@ def _when(value: Any) -> datetime | None:
     return moment if moment is not None and moment.tzinfo is not None else None
 
 
+def _newer(theirs: dict[str, Any], mine: dict[str, Any]) -> bool:
+    """Does the copy's entry replace this course's? Only when it has a valid time later than this one's (or this
+    one has none)."""
+    theirs_time, mine_time = _when(theirs.get("updated")), _when(mine.get("updated"))
+    return theirs_time is not None and (mine_time is None or theirs_time > mine_time)
+
+
 def _clean(entry: Any) -> dict[str, Any] | None:
     """One entry rebuilt from its known fields, or None when it is not a progress entry."""
     if not isinstance(entry, dict) or "answer" not in entry or not isinstance(entry.get("completed"), bool):
@@ -130,20 +137,8 @@ def restore(store: ProgressStore, data: bytes, keys: frozenset[str] | None = Non
             left_out += 1
         else:
             taken[key] = cleaned
-    restored = kept = 0
     # The store's own lock and atomic write: a notebook saving an answer at the same moment loses nothing.
-    with store._lock:
-        current = store.load()
-        for key, entry in taken.items():
-            mine = current.get(key)
-            theirs_time, mine_time = _when(entry["updated"]), _when(mine.get("updated")) if mine else None
-            if mine is not None and (theirs_time is None or (mine_time is not None and mine_time >= theirs_time)):
-                kept += 1
-                continue
-            current[key] = entry
-            restored += 1
-        if restored:
-            store._write(current)
+    restored, kept = store.merge(taken, newer=_newer)
     return Restored(restored, kept, left_out)
 
 

@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -146,6 +147,26 @@ class ProgressStore:
         if message not in self.notices:
             self._notice(message)
         return False
+
+    def merge(self, entries: dict[str, dict[str, Any]],
+              newer: Callable[[dict[str, Any], dict[str, Any]], bool]) -> tuple[int, int]:
+        """Take ``entries`` (already checked) into the file, under the lock, in one atomic write: an exercise this file
+        has no answer to is taken; one it has is replaced only when ``newer(theirs, mine)`` says so. Returns (taken,
+        kept). Used to restore a copy of one's work (see ``backup.py``)."""
+        taken = kept = 0
+        with self._lock:
+            current = self.load()
+            for key, entry in entries.items():
+                mine = current.get(key)
+                if mine is not None and not newer(entry, mine):
+                    kept += 1
+                    continue
+                current[key] = entry
+                taken += 1
+            if taken:
+                self._write(current)
+        self._check_kept()
+        return taken, kept
 
     def reset(self, key: str) -> bool:
         """Forget one exercise's answer, so the learner can start it again."""

@@ -3,9 +3,9 @@
 Fast: no browser. The catalogues are made and checked with Babel (``python -m ssr_widgets.translation``); the
 learner's kernel reads the compiled ``.mo`` files. The slice translated so far is the welcome page, Section 1
 (its notebook and ``01_concept.yml``), the course order (``course.yml``), the widget texts (``ui``), the glossary,
-the taxonomy and the Solenna briefing (``country.yml``). Sections 2 and 3 are translated and in review
-(``IN_REVIEW``): their French notebooks are built once every entry they need is translated and current, and the
-tests below take the French notebooks to be exactly those the catalogues make ready.
+the taxonomy, the Solenna briefing (``country.yml``) and Sections 2 and 3. A French notebook is built once every
+entry it needs is translated and current, and the tests below take the French notebooks to be exactly those the
+catalogues make ready.
 """
 
 from __future__ import annotations
@@ -37,11 +37,9 @@ from .conftest import ROOT
 
 PROJECT = Project.here()
 #: Translated, reviewed and complete: must stay complete and current.
-SLICE = ("ui", "course.yml", "01_concept.yml", "glossary.yml", "taxonomy.yml", "country.yml",
-         "00_welcome.ipynb", "01_concept.ipynb")
-#: Translated and in review (Sections 2 and 3): an entry may still be blank, but nothing is fuzzy or stale.
-IN_REVIEW = ("02_context.yml", "03_actors.yml", "02_context.ipynb", "03_actors.ipynb")
-#: The French notebooks there should be, once the slice and the files in review are all translated.
+SLICE = ("ui", "course.yml", "01_concept.yml", "glossary.yml", "taxonomy.yml", "country.yml", "02_context.yml",
+         "03_actors.yml", "00_welcome.ipynb", "01_concept.ipynb", "02_context.ipynb", "03_actors.ipynb")
+#: The French notebooks the slice makes.
 EXPECTED_FRENCH = ("00_welcome.ipynb", "01_concept.ipynb", "02_context.ipynb", "03_actors.ipynb")
 #: The French notebooks the catalogues make ready now (the ones built in notebooks/fr/): see the tests of (e).
 FRENCH_NOTEBOOKS = tuple(sorted(ready_notebooks(PROJECT, "fr")))
@@ -49,6 +47,16 @@ FRENCH_NOTEBOOKS = tuple(sorted(ready_notebooks(PROJECT, "fr")))
 FRENCH_CONTENT = ("course.yml", "01_concept.yml", "glossary.yml", "taxonomy.yml", "country.yml",
                   "02_context.yml", "03_actors.yml")
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+def copy_package(tmp_path):
+    """A copy of the learner package's content, catalogues and modules, to change without touching the real one."""
+    package = tmp_path / "ssr_widgets"
+    shutil.copytree(PROJECT.content, package / "content")
+    shutil.copytree(PROJECT.locale, package / "locale")
+    for py in PROJECT.package.glob("*.py"):
+        shutil.copy(py, package / py.name)
+    return package
 
 
 @pytest.fixture(autouse=True)
@@ -127,11 +135,7 @@ def test_the_committed_templates_are_current():
 # -- (b) a change to the English makes the French entry fuzzy, and the check names it ------------------------------
 
 def test_changed_english_becomes_fuzzy_and_the_check_names_it(tmp_path):
-    package = tmp_path / "ssr_widgets"
-    shutil.copytree(PROJECT.content, package / "content")
-    shutil.copytree(PROJECT.locale, package / "locale")
-    for py in PROJECT.package.glob("*.py"):
-        shutil.copy(py, package / py.name)
+    package = copy_package(tmp_path)
     shutil.copytree(PROJECT.notebooks, tmp_path / "notebooks",
                     ignore=shutil.ignore_patterns("ssr-progress*", ".ipynb_checkpoints"))
     project = Project(package, tmp_path / "notebooks")
@@ -170,15 +174,9 @@ def test_the_rest_is_reported_as_missing_file_by_file():
     assert rest and {p.kind for p in rest} == {"missing"} and {p.origin for p in rest} == {"04_support.yml"}
 
 
-def test_sections_2_and_3_in_review_have_nothing_fuzzy_or_stale():
-    """An entry may still be blank (its notebook is then not built), but none is fuzzy, stale or inconsistent."""
-    problems = check(PROJECT, "fr", IN_REVIEW)
-    assert {p.kind for p in problems} <= {"missing"}, [str(p) for p in problems if p.kind != "missing"]
-
-
 def test_the_french_notebooks_are_the_ones_the_catalogues_make_ready():
     """Derived, not listed: a notebook is French exactly when every entry it needs is translated and current."""
-    assert {"00_welcome.ipynb", "01_concept.ipynb"} <= set(FRENCH_NOTEBOOKS) <= set(EXPECTED_FRENCH)
+    assert set(FRENCH_NOTEBOOKS) == set(EXPECTED_FRENCH)
     for name in ("02_context.ipynb", "03_actors.ipynb"):
         scope = (name, *shown_files(PROJECT, name))
         assert (name in FRENCH_NOTEBOOKS) == (check(PROJECT, "fr", scope) == []), name
@@ -330,9 +328,7 @@ def test_no_english_sentence_in_the_french_slice():
                 text = "\n".join(line for line in cell.source.splitlines()
                                  if not (sources_list and re.match(r"\d+\. ", line)))
                 found += [(name, s) for s in english_sentences(text)]
-    # the notebooks' text of Sections 2-3 is read in the catalogue until their French notebooks are built
-    in_review = tuple(n for n in IN_REVIEW if n.endswith(".ipynb") and n not in FRENCH_NOTEBOOKS)
-    for domain, scope in (("content", FRENCH_CONTENT), ("notebooks", in_review), ("ui", None)):
+    for domain, scope in (("content", FRENCH_CONTENT), ("ui", None)):
         catalog = read(PROJECT.po(domain, "fr"), "fr")
         # a notebook's bibliography (a cell whose first paragraph is "## Sources"): titles as published
         sources_cells = {m.context.rpartition(":")[0] for m in catalog
@@ -646,11 +642,7 @@ def test_the_written_exercise_shows_its_fact_labels_in_french(tmp_path):
 
 
 def test_a_notebook_that_shows_the_briefing_is_not_ready_while_a_country_entry_is_missing(tmp_path):
-    package = tmp_path / "ssr_widgets"
-    shutil.copytree(PROJECT.content, package / "content")
-    shutil.copytree(PROJECT.locale, package / "locale")
-    for py in PROJECT.package.glob("*.py"):
-        shutil.copy(py, package / py.name)
+    package = copy_package(tmp_path)
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     shutil.copy(PROJECT.notebooks / "01_concept.ipynb", notebooks / "01_concept.ipynb")
