@@ -69,7 +69,7 @@ export JUPYTER_CONFIG_PATH="$repo/jupyter-config/learner${JUPYTER_CONFIG_PATH:+:
 # Jupyter key), so the course's small JupyterLab extension (jupyter-config/labextensions/) runs their cells when
 # they open: the exercises appear without "Run All Cells". Other notebooks (the end-of-course quiz, a notebook
 # from anywhere else) never run by themselves.
-if ! .venv/bin/jupyter trust notebooks/[0-9][0-9]_*.ipynb notebooks/quiz/practice_quiz.ipynb notebooks/fr/[0-9][0-9]_*.ipynb >/dev/null 2>&1; then
+if ! .venv/bin/jupyter trust notebooks/[0-9][0-9]_*.ipynb notebooks/quiz/practice_quiz.ipynb notebooks/fr/[0-9][0-9]_*.ipynb notebooks/fr/quiz/practice_quiz.ipynb >/dev/null 2>&1; then
     echo "Could not mark the course notebooks as trusted: in each section, use Run -> Run All Cells." >&2
 fi
 

@@ -458,10 +458,10 @@ def test_start_and_binder_trust_exactly_the_course_notebooks():
     the end-of-course quiz and the evaluation, which the course does not mark, are not."""
     course = {f"notebooks/{s.notebook}" for s in load_course().sections if s.available}
     assert "notebooks/quiz/practice_quiz.ipynb" in course
-    # and the French edition's sections as far as they exist (notebooks/fr/, same names)
+    # and the French edition's sections and practice quiz as far as they exist (notebooks/fr/, same names)
     french = {f"notebooks/fr/{s.notebook}" for s in load_course().sections if s.available}
-    course |= {n for n in french if (ROOT / n).exists() and "/quiz/" not in n}
-    assert "notebooks/fr/01_concept.ipynb" in course
+    course |= {n for n in french if (ROOT / n).exists()}
+    assert {"notebooks/fr/01_concept.ipynb", "notebooks/fr/quiz/practice_quiz.ipynb"} <= course
     for script in (ROOT / "start-course.sh", ROOT / "binder" / "postBuild"):
         (line,) = [ln for ln in script.read_text(encoding="utf-8").splitlines() if "jupyter trust " in ln]
         args = line.split("jupyter trust ", 1)[1].split(">", 1)[0].split()
