@@ -191,3 +191,70 @@ def test_same_inputs_give_same_certificate(tmp_path):
     assert _text(a) == _text(b)
     assert pypdf.PdfReader(a).metadata == pypdf.PdfReader(b).metadata
     assert a.read_bytes() == b.read_bytes()  # fpdf2 derives the file ID from content and the fixed creation date
+
+
+# -- French (issue 16): the certificate in the learner's language, from the trainer catalogue ------------------------
+
+FRENCH_TITLE = "Introduction à la réforme du secteur de la sécurité"
+#: Every fixed English text of the certificate: none may be left on a French one.
+ENGLISH_FIXED = ("Certificate of completion", "This certifies that", "has completed the course", DEFAULT_STATEMENT,
+                 "Date:", "Issued by", "Check this certificate", "Certificate ID", "November", " the ", " and ")
+
+
+def test_a_french_certificate_is_french_throughout(tmp_path):
+    path = _render(tmp_path, course_title=FRENCH_TITLE, issued_on=datetime.date(2026, 11, 30), language="fr")
+    text = _text(path)
+    for expected in ("Certificat de réussite", "Ce certificat atteste que", "Amina Diallo", "a terminé le cours",
+                     FRENCH_TITLE, "en réussissant le quiz de fin de cours et en remplissant l’évaluation du cours",
+                     "Date : 30 novembre 2026", f"Délivré par : {BASE['issuer_name']}",
+                     f"Vérifier ce certificat : {BASE['verify_url']}",
+                     f"Numéro du certificat : {BASE['certificate_id']}"):
+        assert expected in text, expected
+    english = [e for e in ENGLISH_FIXED if e in text]
+    assert english == [], english
+    assert "UNITAR" not in text and "Nations unies" not in text and "ONU" not in text
+    reader = pypdf.PdfReader(path)
+    assert reader.trailer["/Root"]["/Lang"] == "fr"  # a screen reader reads it as French
+    meta = reader.metadata
+    assert meta.title == f"Certificat de réussite — {FRENCH_TITLE}"
+    assert meta.subject == f"Amina Diallo a terminé le cours {FRENCH_TITLE}"
+
+
+def test_an_english_certificate_says_it_is_english(tmp_path):
+    assert pypdf.PdfReader(_render(tmp_path)).trailer["/Root"]["/Lang"] == "en"
+
+
+def test_french_dates_use_french_month_names_and_the_first_of_the_month():
+    assert format_date(datetime.date(2026, 11, 30), "fr") == "30 novembre 2026"
+    assert format_date(datetime.date(2027, 8, 1), "fr") == "1er août 2027"
+    assert format_date(datetime.date(2027, 2, 14), "fr") == "14 février 2027"
+    assert format_date(datetime.date(2027, 8, 1)) == "1 August 2027"  # English is as before
+    for month in range(1, 13):  # every month has its own French name, none left in English
+        french = format_date(datetime.date(2026, month, 2), "fr")
+        assert french != format_date(datetime.date(2026, month, 2)), french
+
+
+def test_an_unknown_language_is_refused_before_anything_is_written(tmp_path):
+    with pytest.raises(ValueError, match="unknown certificate language 'de'"):
+        _render(tmp_path, language="de")
+    assert os.listdir(tmp_path) == []
+
+
+def test_english_and_french_certificates_from_the_same_process_do_not_mix(tmp_path):
+    """One translator per certificate: a French one in between leaves the next English one English."""
+    en1 = _text(_render(tmp_path, filename="en1.pdf"))
+    fr = _text(_render(tmp_path, filename="fr.pdf", language="fr"))
+    en2 = _text(_render(tmp_path, filename="en2.pdf"))
+    assert en1 == en2 and "This certifies that" in en2
+    assert "Ce certificat atteste que" in fr
+
+
+def test_the_english_certificate_does_not_depend_on_the_learner_kernels_language(tmp_path):
+    from ssr_widgets.translation import set_language
+
+    set_language("fr")
+    try:
+        text = _text(_render(tmp_path))
+    finally:
+        set_language("en")
+    assert "This certifies that" in text and "23 November 2026" in text

@@ -135,7 +135,9 @@ def roster_cmd(csv_file: Path, course_dir: Path | None) -> None:
       Moodle's grading worksheet (Assignment → Download grading worksheet)
       Canvas's gradebook export (Grades → Export → Export Entire Gradebook)
       Blackboard's Grade Center download (Work Offline → Download)
-      our own CSV: id, first name, last name, email
+      our own CSV: id, first name, last name, email, and optionally language
+    The language column (en or fr; English, French or Français; empty is English) is the language
+    of the learner's certificate and badge; it is kept in the course folder (learner-languages.csv).
     With an LMS file, each learner's uploads are later matched by the LMS's own id for them,
     and  ssr-trainer export  writes the grades back into a copy of this file.
 
@@ -147,7 +149,7 @@ def roster_cmd(csv_file: Path, course_dir: Path | None) -> None:
       ssr-trainer roster "Grades-SSR101-End-of-course quiz-42.csv"
       ssr-trainer roster cohort-2026-11.csv
     """
-    from .intake.roster import RosterError, read_roster, roster_lms, sync_gradebook
+    from .intake.roster import LANGUAGES_FILE, RosterError, read_roster, roster_lms, save_languages, sync_gradebook
     from .reports.lms_gradebook import keep_roster_file
 
     course = _course(course_dir)
@@ -160,6 +162,13 @@ def roster_cmd(csv_file: Path, course_dir: Path | None) -> None:
     api = course.api()
     report = sync_gradebook(api.coursedir.db_url, api.coursedir.course_id, learners)
     click.echo(f"Roster: {len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged.")
+    try:
+        counts = save_languages(course.root, learners)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    if counts:
+        click.echo(f"Certificate languages: {counts['en']} English, {counts['fr']} French "
+                   f"(kept in {course.root / LANGUAGES_FILE}).")
     if report.not_in_roster:
         click.echo(f"Kept (in the gradebook, not in this file): {', '.join(report.not_in_roster)}")
     if lms := roster_lms(learners):
@@ -664,29 +673,39 @@ def issuer_key_show_cmd(key_path: Path | None) -> None:
               help="where certificates and badges go (default: <course dir>/issued)")
 @click.option("--dry-run", is_flag=True, help="only list who qualifies and who is missing what")
 @click.option("--reissue", multiple=True, metavar="ID",
-              help="make this learner's certificate again with the current roster name and a new id")
+              help="make this learner's certificate again with the current roster name and language and a new id")
+@click.option("--language", type=click.Choice(["en", "fr"]), default=None,
+              help="issue this run's certificates and badges in this language, whatever the roster says "
+                   "(default: each learner's roster language, else English)")
 def issue_cmd(course_dir: Path | None, key_path: Path | None, output_dir: Path | None, dry_run: bool,
-              reissue: tuple[str, ...]) -> None:
+              reissue: tuple[str, ...], language: str | None) -> None:
     """Issue a certificate (PDF) and an Open Badge (signed JSON) to each learner who qualifies.
 
     A learner qualifies when the quiz score is final and at or above the pass mark AND the course
     evaluation is complete. Everyone else is listed with what is missing. Running it again issues
     nothing twice and keeps every certificate id.
 
+    Each certificate and badge is in the learner's language from the roster (its language column),
+    or in --language for this run; never in a language a learner's own files suggest.
+
     \b
     Examples:
       ssr-trainer issue --dry-run
       ssr-trainer issue
+      ssr-trainer issue --language fr
     """
     from .credentials.issuer_key import IssuerKeyError
     from .credentials.issuing import IssuerError, issue_all, load_issuer, registry_path
 
     course = _course(course_dir)
     try:
-        report = issue_all(course, key_path=key_path, out_dir=output_dir, dry_run=dry_run, reissue=reissue)
+        report = issue_all(course, key_path=key_path, out_dir=output_dir, dry_run=dry_run, reissue=reissue,
+                           language=language)
         issuer_name = load_issuer(course).name
     except (IssuerError, IssuerKeyError, ContentError) as exc:
         raise click.ClickException(str(exc)) from None
+    if report.french:
+        click.echo(f"In French: {', '.join(report.french)}; the others in English.")
     if dry_run:
         click.echo(f"Would issue to {len(report.pending)} learners"
                    + (f" ({', '.join(report.pending)})" if report.pending else "")

@@ -1,6 +1,6 @@
 """The translation catalogues: extract the English, merge it into the French catalogues, check, compile, build.
 
-Three gettext domains, each a template ``ssr_widgets/locale/<domain>.pot`` and a catalogue per language
+Four gettext domains, each a template ``ssr_widgets/locale/<domain>.pot`` and a catalogue per language
 ``ssr_widgets/locale/<lang>/LC_MESSAGES/<domain>.po``:
 
 - ``ui``: the widgets' own texts, marked ``_()``, ``N_()`` or ``ngettext()`` in ``ssr_widgets/*.py`` (Babel's
@@ -8,6 +8,9 @@ Three gettext domains, each a template ``ssr_widgets/locale/<domain>.pot`` and a
 - ``content``: every learner-facing text of the content YAML (``fields.py`` says which), with a context that
   locates it: ``01_concept.yml#human-security.options[a].why``. The same English in two places gets two entries,
   so each can be translated for its place.
+- ``trainer``: the learner-facing texts the trainer's tools write (the certificate, the badge), marked ``gettext()``,
+  ``pgettext()`` or ``N_()`` in ``grader/ssr_grader/credentials/*.py``. The trainer's tools read it compiled (``.mo``),
+  with one translator per certificate, so a run issues English and French certificates side by side.
 - ``notebooks``: the Markdown cells of the English notebooks, one entry per paragraph (blocks between blank lines),
   with the context ``01_concept.ipynb#<cell id>:<paragraph>``. Per paragraph, not per cell: a change to one
   paragraph makes only that paragraph fuzzy, and a translator works on a screenful, not on a whole page.
@@ -44,9 +47,15 @@ __all__ = [
 ]
 
 NOTEBOOKS_DOMAIN = "notebooks"
-DOMAINS = (UI_DOMAIN, CONTENT_DOMAIN, NOTEBOOKS_DOMAIN)
-#: The domains the learner's kernel reads at run time (compiled to .mo); the notebooks' text is built into files.
-RUNTIME_DOMAINS = (UI_DOMAIN, CONTENT_DOMAIN)
+TRAINER_DOMAIN = "trainer"
+DOMAINS = (UI_DOMAIN, CONTENT_DOMAIN, NOTEBOOKS_DOMAIN, TRAINER_DOMAIN)
+#: The domains read at run time (compiled to .mo): the learner's kernel reads ui and content, the trainer's tools
+#: trainer; the notebooks' text is built into files.
+RUNTIME_DOMAINS = (UI_DOMAIN, CONTENT_DOMAIN, TRAINER_DOMAIN)
+#: The trainer's modules whose texts a learner receives (certificate, badge): the ``trainer`` domain's sources.
+TRAINER_SOURCES = "credentials/*.py"
+#: The trainer's marks: gettext("text") on a translator, pgettext("context", "text"), N_("text") for a constant.
+TRAINER_KEYWORDS = {"gettext": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 TARGET_LANGUAGES = ("fr",)
 #: Made by the trainer's tool (ssr-trainer build-quiz) from the content, not written by hand: not in the catalogue.
 TRAINER_MADE = ("quiz/end_of_course_quiz.ipynb", "quiz/course_evaluation.ipynb", "quiz/pre_test.ipynb")
@@ -70,12 +79,17 @@ _FIRST_IMPORT = re.compile(r"^from ssr_widgets import (.+)$")
 _PARAGRAPH_BREAK = re.compile(r"(\n[ \t]*\n)")
 
 
+_CHECKOUT_TRAINER = Path(__file__).resolve().parent.parent.parent / "grader" / "ssr_grader"
+
+
 @dataclass(frozen=True)
 class Project:
-    """Where things are: the package (code, content, locale) and the English notebooks."""
+    """Where things are: the package (code, content, locale), the English notebooks and the trainer's package
+    (``grader/ssr_grader``, whose certificate and badge texts are the ``trainer`` domain)."""
 
     package: Path
     notebooks: Path
+    trainer: Path = _CHECKOUT_TRAINER
 
     @classmethod
     def here(cls) -> Project:
@@ -155,6 +169,14 @@ def _ui_messages(project: Project) -> Iterator[tuple[str | tuple[str, str], str,
             yield msg, rel, lineno, comments
 
 
+def _trainer_messages(project: Project) -> Iterator[tuple[str | tuple[str, str], str, int, list[str], str | None]]:
+    for path in sorted(project.trainer.glob(TRAINER_SOURCES)):
+        rel = path.relative_to(project.trainer.parent.parent).as_posix()
+        for lineno, msg, comments, ctx in extract_from_file("python", path, keywords=TRAINER_KEYWORDS,
+                                                            comment_tags=("Translators:",)):
+            yield msg, rel, lineno, comments, ctx
+
+
 def _content_messages(project: Project) -> Iterator[tuple[str, str, str, list[str]]]:
     for path in sorted(project.content.glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -207,6 +229,9 @@ def extract(project: Project, domain: str) -> Catalog:
     if domain == UI_DOMAIN:
         for msg, file, lineno, comments in _ui_messages(project):
             catalog.add(msg, locations=[(file, lineno)], auto_comments=comments)
+    elif domain == TRAINER_DOMAIN:
+        for msg, file, lineno, comments, ctx in _trainer_messages(project):
+            catalog.add(msg, locations=[(file, lineno)], auto_comments=comments, context=ctx)
     else:
         found = _content_messages(project) if domain == CONTENT_DOMAIN else _notebook_messages(project)
         for msg, file, context, notes in found:
@@ -454,7 +479,8 @@ def status(project: Project, lang: str = "fr") -> list[tuple[str, str, int, int,
         for t in template:
             if not t.id:
                 continue
-            origin = "ssr_widgets/*.py" if domain == UI_DOMAIN else _origin(t)
+            origin = {UI_DOMAIN: "ssr_widgets/*.py", TRAINER_DOMAIN: f"grader/ssr_grader/{TRAINER_SOURCES}"}.get(
+                domain) or _origin(t)
             row = rows.setdefault((domain, origin), [0, 0, 0, 0])
             m = catalog.get(t.id, context=t.context)
             row[0] += 1

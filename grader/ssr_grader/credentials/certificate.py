@@ -7,6 +7,12 @@ matplotlib, no extra install) which covers Latin with diacritics (Vietnamese too
 The QR code and the printed link let anyone check the certificate; the issuer is whoever runs the course,
 never UNITAR or the UN.
 
+The certificate is in the learner's language, English or French (``language``), chosen by the trainer (roster or
+``ssr-trainer issue --language``). Every fixed text is marked here and translated through the ``trainer`` gettext
+catalogue (``language.py``), one translator per certificate, so English and French certificates come out of the same
+run; the date is written out with the language's month names ("30 novembre 2026") and the PDF's language tag
+follows. An English certificate is exactly what it was before there was a French one.
+
 The PDF is built with fpdf2 in memory and written atomically, so a crash never leaves half a certificate.
 """
 
@@ -20,14 +26,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..files import atomic_write_bytes
+from .language import DEFAULT_LANGUAGE, N_, translator
 
 __all__ = ["DEFAULT_STATEMENT", "format_date", "printable_problem", "render_certificate"]
 
-DEFAULT_STATEMENT = "by passing the end-of-course quiz and completing the course evaluation"
+DEFAULT_STATEMENT = N_("by passing the end-of-course quiz and completing the course evaluation")
 
-# Fixed English month names: strftime("%B") follows the machine's locale, and a certificate must not.
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
+# Fixed month names, translated through the catalogue: strftime("%B") follows the machine's locale, and a
+# certificate must not.
+_MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"), N_("August"),
+           N_("September"), N_("October"), N_("November"), N_("December"))
 
 # Page geometry in millimetres (A4 landscape).
 _PAGE_W, _PAGE_H = 297.0, 210.0
@@ -59,9 +67,16 @@ def _font_paths() -> tuple[Path, Path]:
     return ttf / "DejaVuSans.ttf", ttf / "DejaVuSans-Bold.ttf"
 
 
-def format_date(day: datetime.date) -> str:
-    """'23 November 2026': day, month name, year; unambiguous for readers from any country."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+def format_date(day: datetime.date, language: str = DEFAULT_LANGUAGE) -> str:
+    """'23 November 2026', '30 novembre 2026': day, month name, year; unambiguous for readers from any country.
+
+    French writes the first day of a month as an ordinal: '1er décembre 2026'.
+    """
+    tr = translator(language)
+    # Translators: the first day of a month in a written-out date: "1er" in French; {day} is the number 1.
+    first = tr.pgettext("first day of a month", "{day}").format(day=1)
+    number = first if day.day == 1 else str(day.day)
+    return f"{number} {tr.gettext(_MONTHS[day.month - 1])} {day.year}"
 
 
 def _clean(value: str, what: str) -> str:
@@ -195,21 +210,23 @@ def _new_document():
 
 
 def _build_pdf(*, learner_name: str, course_title: str, issued_on: datetime.date, certificate_id: str,
-               issuer_name: str, verify_url: str, statement: str):
+               issuer_name: str, verify_url: str, statement: str, language: str):
     """Lay out the page and return the fpdf2 document (not yet written anywhere)."""
     pdf = _new_document()
+    tr = translator(language)
 
-    date_text = format_date(issued_on)
+    date_text = format_date(issued_on, language)
     _check_glyphs(pdf, {"learner_name": learner_name, "course_title": course_title, "statement": statement,
                         "issuer_name": issuer_name, "certificate_id": certificate_id, "verify_url": verify_url})
 
     # Metadata; a fixed creation date (the issue date) so re-issuing gives the same file as far as fpdf2 allows.
-    pdf.set_title(f"Certificate of completion — {course_title}")
-    pdf.set_subject(f"{learner_name} has completed the course {course_title}")
+    pdf.set_title(tr.gettext("Certificate of completion — {course}").format(course=course_title))
+    pdf.set_subject(tr.gettext("{name} has completed the course {course}").format(name=learner_name,
+                                                                                   course=course_title))
     pdf.set_author(issuer_name)
-    pdf.set_keywords(f"certificate of completion; {certificate_id}")
+    pdf.set_keywords(tr.gettext("certificate of completion; {id}").format(id=certificate_id))
     pdf.set_creator("ssr_grader (Introduction to Security Sector Reform trainer tools)")
-    pdf.set_lang("en")
+    pdf.set_lang(language)
     pdf.set_creation_date(datetime.datetime(issued_on.year, issued_on.month, issued_on.day, tzinfo=datetime.timezone.utc))
 
     pdf.add_page()
@@ -225,14 +242,14 @@ def _build_pdf(*, learner_name: str, course_title: str, issued_on: datetime.date
     course_size, course_lines = _fit_lines(pdf, course_title, style="B", max_size=22, min_size=16, wrap_min_size=12)
     stmt_size, stmt_lines = _fit_lines(pdf, statement, style="", max_size=13, min_size=13, wrap_min_size=10)
     blocks = [
-        _Block(("Certificate of completion",), "B", 30, _NAVY),
-        _Block(("This certifies that",), "", 14, _TEXT, gap_before=12),
+        _Block((tr.gettext("Certificate of completion"),), "B", 30, _NAVY),
+        _Block((tr.gettext("This certifies that"),), "", 14, _TEXT, gap_before=12),
         _Block(tuple(name_lines), "B", name_size, _NAVY, gap_before=3),
-        _Block(("has completed the course",), "", 14, _TEXT, gap_before=3),
+        _Block((tr.gettext("has completed the course"),), "", 14, _TEXT, gap_before=3),
         _Block(tuple(course_lines), "B", course_size, _TEXT, gap_before=2),
         _Block(tuple(stmt_lines), "", stmt_size, _TEXT, gap_before=2),
-        _Block((f"Date: {date_text}",), "", 12, _TEXT, gap_before=8),
-        _Block((f"Issued by: {issuer_name}",), "", 12, _TEXT, gap_before=1),
+        _Block((tr.gettext("Date: {date}").format(date=date_text),), "", 12, _TEXT, gap_before=8),
+        _Block((tr.gettext("Issued by: {issuer}").format(issuer=issuer_name),), "", 12, _TEXT, gap_before=1),
     ]
     total = sum(b.height for b in blocks)
     if _BODY_TOP + total > _BODY_BOTTOM:
@@ -258,14 +275,14 @@ def _build_pdf(*, learner_name: str, course_title: str, issued_on: datetime.date
     quiet = 4 * _QR_MM / modules  # the QR standard's 4-module quiet zone, kept free of text
     text_x = _QR_X + _QR_MM + max(quiet, 6.0)
     text_w = _PAGE_W - _FRAME_INNER - 10.0 - text_x
-    label = f"Check this certificate: {verify_url}"
+    label = tr.gettext("Check this certificate: {url}").format(url=verify_url)
     pdf.set_font("DejaVu", "", 11)
     if pdf.get_string_width(label) <= text_w:
         side = [(label, 11.0)]
     else:  # a long address gets a line of its own, shrunk or wrapped to fit
         url_size, url_lines = _fit_lines(pdf, verify_url, style="", max_size=11, min_size=8, wrap_min_size=7, width=text_w)
-        side = [("Check this certificate:", 11.0)] + [(line, url_size) for line in url_lines]
-    side.append((f"Certificate ID: {certificate_id}", 10.0))
+        side = [(tr.gettext("Check this certificate:"), 11.0)] + [(line, url_size) for line in url_lines]
+    side.append((tr.gettext("Certificate ID: {id}").format(id=certificate_id), 10.0))
     heights = [size * _PT_TO_MM * _LINE_SPACING for _, size in side]
     y = _QR_Y + (_QR_MM - sum(heights)) / 2
     for i, ((line, size), h) in enumerate(zip(side, heights, strict=True)):
@@ -279,8 +296,11 @@ def _build_pdf(*, learner_name: str, course_title: str, issued_on: datetime.date
 
 def render_certificate(out_path: Path, *, learner_name: str, course_title: str, issued_on: datetime.date,
                        certificate_id: str, issuer_name: str, verify_url: str,
-                       statement: str | None = None) -> Path:
+                       statement: str | None = None, language: str = DEFAULT_LANGUAGE) -> Path:
     """Write the learner's certificate of completion to `out_path` (PDF) and return that path.
+
+    ``language`` (``"en"`` or ``"fr"``) is the language of every fixed text, the date and the PDF's language tag;
+    ``course_title`` and ``statement`` are printed as given (the default statement is translated).
 
     Raises ValueError for a blank name (or other blank field) and for characters the font cannot print, so
     a trainer never sends out a certificate with a missing or garbled name. The file appears atomically.
@@ -288,6 +308,7 @@ def render_certificate(out_path: Path, *, learner_name: str, course_title: str, 
     out_path = Path(out_path)
     if not isinstance(issued_on, datetime.date):
         raise TypeError(f"issued_on must be a datetime.date, not {type(issued_on).__name__}")
+    tr = translator(language)  # an unknown language is refused before anything is laid out
     pdf = _build_pdf(
         learner_name=_clean(learner_name, "learner_name"),
         course_title=_clean(course_title, "course_title"),
@@ -295,7 +316,8 @@ def render_certificate(out_path: Path, *, learner_name: str, course_title: str, 
         certificate_id=_clean(certificate_id, "certificate_id"),
         issuer_name=_clean(issuer_name, "issuer_name"),
         verify_url=_clean(verify_url, "verify_url"),
-        statement=_clean(statement if statement is not None else DEFAULT_STATEMENT, "statement"),
+        statement=_clean(statement if statement is not None else tr.gettext(DEFAULT_STATEMENT), "statement"),
+        language=language,
     )
     data = bytes(pdf.output())  # rendered fully in memory first: a layout error never touches the disk
 

@@ -6,6 +6,11 @@ the quiz score is final (no open question waiting for a hand mark) and at or abo
 mark, *and* the submitted evaluation has every required answer. Everyone else is listed with what
 is still missing.
 
+Each learner's certificate and badge are in their language, English or French, as the trainer says: the roster's
+``language`` column (kept in the course folder by ``ssr-trainer roster``), or ``--language`` for one run; never
+anything the learner hands in. The registry records the language each certificate was issued in, so a lost file
+comes back in that language.
+
 Issuing is idempotent: a registry (``issued.json``, written atomically) keeps each learner's
 certificate id, credential id and issue time, so a re-run issues nothing twice, keeps ids
 stable, and re-creates a lost file byte for byte (Ed25519 signatures are deterministic).
@@ -20,7 +25,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -31,6 +36,7 @@ from ..course import Course
 from ..files import atomic_write_text
 from ..reports.evaluations import EvaluationRecord, read_all
 from ..reports.export import grade_rows
+from .language import DEFAULT_LANGUAGE, LANGUAGE_NAMES, N_, translator
 
 __all__ = ["IssueReport", "IssuerSettings", "Standing", "issue_all", "load_issuer", "standings"]
 
@@ -46,11 +52,47 @@ class _Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
+#: The achievement's texts as the course ships them in issuer.yml. A trainer who keeps them gets their French from
+#: the ``trainer`` catalogue; one who writes their own gives the French in issuer.yml (``achievement: fr:``).
+DEFAULT_ACHIEVEMENT = {
+    "name": N_("Introduction to Security Sector Reform: certificate of completion"),
+    "description": N_("Completion of the open course Introduction to Security Sector Reform (SSR): the concept of "
+                      "security and SSR, the SSR context, key actors and coordination, and international support to "
+                      "SSR processes."),
+    "criteria": N_("The learner worked through the course, scored at least {pass_mark} % of the points in the "
+                   "end-of-course quiz, and completed the course evaluation."),
+}
+
+
+class AchievementTexts(_Strict):
+    """The achievement's texts in one more language (``achievement: fr:`` in issuer.yml)."""
+
+    name: Annotated[str, Field(min_length=1)]
+    description: Annotated[str, Field(min_length=1)]
+    criteria: Annotated[str, Field(min_length=1)]
+
+
 class AchievementSettings(_Strict):
     id: Annotated[str, Field(pattern=r"^(https?|urn):\S+$")]
     name: Annotated[str, Field(min_length=1)]
     description: Annotated[str, Field(min_length=1)]
     criteria: Annotated[str, Field(min_length=1)]
+    fr: AchievementTexts | None = None
+
+    def texts(self, language: str) -> AchievementTexts:
+        """Name, description and criteria in ``language``; raises IssuerError when issuer.yml has none in it."""
+        english = AchievementTexts(name=self.name, description=self.description, criteria=self.criteria)
+        if language == DEFAULT_LANGUAGE:
+            return english
+        own = getattr(self, language, None)
+        if own is not None:
+            return own
+        if english.model_dump() == DEFAULT_ACHIEVEMENT:  # the course's own texts: translated in the catalogue
+            tr = translator(language)
+            return AchievementTexts(**{k: tr.gettext(v) for k, v in DEFAULT_ACHIEVEMENT.items()})
+        raise IssuerError(f"{ISSUER_FILE}: the achievement's name, description and criteria are your own, and there "
+                          f"is no {LANGUAGE_NAMES[language]} version of them for the badge: add it under "
+                          f"achievement:, as  {language}:  with name, description and criteria")
 
 
 class IssuerSettings(_Strict):
@@ -64,8 +106,11 @@ class IssuerSettings(_Strict):
 
     @model_validator(mode="after")
     def _known_placeholders(self) -> IssuerSettings:
-        for name, text, allowed in (("verify_url", self.verify_url, {"id"}),
-                                    ("achievement.criteria", self.achievement.criteria, {"pass_mark"})):
+        checked = [("verify_url", self.verify_url, {"id"}),
+                   ("achievement.criteria", self.achievement.criteria, {"pass_mark"})]
+        if self.achievement.fr is not None:
+            checked.append(("achievement.fr.criteria", self.achievement.fr.criteria, {"pass_mark"}))
+        for name, text, allowed in checked:
             try:
                 used = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
             except ValueError as exc:
@@ -104,6 +149,7 @@ class Standing:
     quiz_status: str
     evaluation: EvaluationRecord
     name_problem: str | None = None  # why the certificate cannot print the name, if it cannot
+    language: str = DEFAULT_LANGUAGE  # the trainer's roster says which (never the learner's own files)
 
     @property
     def name(self) -> str:
@@ -128,9 +174,14 @@ class Standing:
 
 def standings(course: Course) -> list[Standing]:
     """Every learner in the gradebook with their quiz and evaluation status."""
+    from ..intake.roster import learner_languages
     from .certificate import printable_problem
 
     rows = grade_rows(course)
+    try:
+        languages = learner_languages(course.root)
+    except ValueError as exc:
+        raise IssuerError(str(exc)) from None
     evaluations = read_all(course, [r.id for r in rows])
     pass_mark = course.quiz.pass_percent
     out = []
@@ -145,7 +196,7 @@ def standings(course: Course) -> list[Standing]:
             passed, status = False, f"quiz below the pass mark ({r.percent:g} % < {pass_mark} %)"
         name = " ".join(p for p in (r.first_name, r.last_name) if p)
         out.append(Standing(r.id, r.first_name, r.last_name, r.email, r.percent, passed, status, evaluations[r.id],
-                            printable_problem(name) if name else None))
+                            printable_problem(name) if name else None, languages.get(r.id, DEFAULT_LANGUAGE)))
     return out
 
 
@@ -161,6 +212,7 @@ class RegistryEntry(_Strict):
     percent: float
     salt: Annotated[str, Field(min_length=8)]
     replaces: str | None = None  # the certificate id of an earlier, re-issued certificate
+    language: Literal["en", "fr"] = "en"  # of the certificate and badge (English for a registry made before French)
 
 
 def stable_uuid(course: Course, issuer: IssuerSettings, key_did: str, student: str) -> uuid.UUID:
@@ -199,7 +251,9 @@ def read_registry(course: Course) -> dict[str, RegistryEntry]:
 
 
 def _write_registry(course: Course, registry: dict[str, RegistryEntry]) -> None:
-    data = {student: json.loads(entry.model_dump_json()) for student, entry in sorted(registry.items())}
+    # an English entry is written as before there was a language, so a registry reads the same in older versions
+    data = {student: json.loads(entry.model_dump_json(exclude={"language"} if entry.language == "en" else None))
+            for student, entry in sorted(registry.items())}
     atomic_write_text(registry_path(course), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
@@ -217,6 +271,7 @@ class IssueReport:
     not_eligible: list[Standing] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # things a trainer should look at (name changed, no longer qualifies)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    french: list[str] = field(default_factory=list)  # of the pending: those whose certificate and badge are French
     out_dir: Path | None = None
 
 
@@ -228,12 +283,17 @@ def _plus_years(moment: datetime, years: int) -> datetime:
 
 
 def issue_all(course: Course, *, key_path: Path | None = None, out_dir: Path | None = None,
-              now: datetime | None = None, dry_run: bool = False, reissue: tuple[str, ...] = ()) -> IssueReport:
+              now: datetime | None = None, dry_run: bool = False, reissue: tuple[str, ...] = (),
+              language: str | None = None) -> IssueReport:
     """Issue a certificate PDF and a signed Open Badge to every eligible learner who has none yet.
 
     ``reissue`` names learners whose certificate is made again with their current roster name and
-    a new id (for a corrected name); the registry records which certificate it replaces.
+    language and a new id (for a corrected name or language); the registry records which certificate it replaces.
+    Each certificate is in the learner's roster language, or in ``language`` when given (the trainer's choice for
+    this run); a lost file is made again in the language it was issued in.
     """
+    if language is not None:
+        translator(language)  # an unknown language is refused before anything else
     issuer = load_issuer(course)
     out_dir = out_dir or course.root / "issued"
     registry = read_registry(course)
@@ -253,12 +313,26 @@ def issue_all(course: Course, *, key_path: Path | None = None, out_dir: Path | N
         if entry and entry.name != st.name and st.student not in reissue:
             report.notes.append(f"{st.student}: the roster now says {st.name!r}, the certificate says {entry.name!r}. "
                                 f"To correct it:  ssr-trainer issue --reissue {st.student}")
+        wanted = language or st.language
+        if entry and entry.language != wanted and st.student not in reissue:
+            report.notes.append(f"{st.student}: the certificate was issued in {LANGUAGE_NAMES[entry.language]}, "
+                                f"the learner's language is now {LANGUAGE_NAMES[wanted]}. To issue it in "
+                                f"{LANGUAGE_NAMES[wanted]}:  ssr-trainer issue --reissue {st.student}"
+                                + (f" --language {language}" if language else ""))
+        if not entry or st.student in reissue:
+            try:
+                issuer.achievement.texts(wanted)
+            except IssuerError as exc:  # said before issuing, in a dry run too
+                report.failed.append((st.student, str(exc)))
+                continue
         pdf, badge = learner_files(out_dir, st.student)
         if entry and st.student not in reissue and pdf.exists() and badge.exists():
             report.already.append(st.student)
         else:
             todo.append((st, entry))
             report.pending.append(st.student)
+            if (wanted if not entry or st.student in reissue else entry.language) == "fr":
+                report.french.append(st.student)
     if dry_run or not todo:
         return report
 
@@ -281,25 +355,27 @@ def issue_all(course: Course, *, key_path: Path | None = None, out_dir: Path | N
                 entry = RegistryEntry(certificate_id=certificate_id(u), credential_id=f"urn:uuid:{u}", issued_at=now,
                                       name=st.name, email=st.email or None, percent=st.percent or 0.0,
                                       salt=secrets.token_hex(8),  # stored: a re-made badge is byte-identical
-                                      replaces=entry.certificate_id if entry else None)
+                                      replaces=entry.certificate_id if entry else None,
+                                      language=language or st.language)
+            texts = issuer.achievement.texts(entry.language)
             credential = build_credential(
                 credential_id=entry.credential_id,
                 issuer={"id": key.did, "name": issuer.name, "url": issuer.url,
                         **({"email": issuer.email} if issuer.email else {})},
                 achievement={
-                    "id": issuer.achievement.id, "name": issuer.achievement.name,
-                    "description": issuer.achievement.description,
-                    "criteria_narrative": issuer.achievement.criteria.format(pass_mark=course.quiz.pass_percent),
+                    "id": issuer.achievement.id, "name": texts.name, "description": texts.description,
+                    "criteria_narrative": texts.criteria.format(pass_mark=course.quiz.pass_percent),
                 },
                 learner_name=entry.name, learner_email=entry.email, issued=entry.issued_at,
                 valid_until=_plus_years(entry.issued_at, issuer.valid_years) if issuer.valid_years else None,
-                score_percent=entry.percent, passed=True, salt=entry.salt,
+                score_percent=entry.percent, passed=True, salt=entry.salt, language=entry.language,
             )
             signed = sign(credential, key, created=entry.issued_at)
             pdf, badge = learner_files(out_dir, st.student)
-            render_certificate(pdf, learner_name=entry.name, course_title=_course_title(),
+            render_certificate(pdf, learner_name=entry.name, course_title=_course_title(entry.language),
                                issued_on=entry.issued_at.date(), certificate_id=entry.certificate_id,
-                               issuer_name=issuer.name, verify_url=issuer.verify_url.format(id=entry.certificate_id))
+                               issuer_name=issuer.name, verify_url=issuer.verify_url.format(id=entry.certificate_id),
+                               language=entry.language)
             atomic_write_text(badge, json.dumps(signed, indent=2, ensure_ascii=False) + "\n")
         except Exception as exc:  # one learner's problem never stops the rest
             report.failed.append((st.student, str(exc)))
@@ -311,7 +387,8 @@ def issue_all(course: Course, *, key_path: Path | None = None, out_dir: Path | N
     return report
 
 
-def _course_title() -> str:
+def _course_title(language: str) -> str:
+    """The course's title in ``language``, from the content and its catalogue (never the kernel's language)."""
     from ssr_widgets.loader import load_course
 
-    return load_course().title
+    return load_course(language=language).title

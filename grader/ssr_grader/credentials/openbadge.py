@@ -38,6 +38,7 @@ from pyld import jsonld
 from pyld.context_resolver import ContextResolver
 
 from .issuer_key import IssuerKey, IssuerKeyError, public_key_from_multibase, split_did_key
+from .language import DEFAULT_LANGUAGE, translator
 
 __all__ = [
     "CONTEXTS_DIR",
@@ -284,8 +285,16 @@ def build_credential(
     score_percent: float,
     passed: bool,
     salt: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> dict:
     """An unsigned OpenBadgeCredential (VC 2.0 + OB 3.0.3 contexts) for one learner's course result.
+
+    ``language`` (``"en"`` or ``"fr"``) is the language of the badge's text: the achievement's name, description and
+    criteria are given in it (the caller chooses them), the score's description is translated through the ``trainer``
+    catalogue, and a French badge says so with the achievement's ``inLanguage`` (OB 3.0's LanguageCode, defined by
+    the bundled OB 3.0.3 context, so it is signed like every other field). An English badge carries no
+    ``inLanguage``: it is exactly what this module issued before there were French badges, so a lost English badge
+    is still re-made byte for byte.
 
     ``issuer``: id (the issuer's did:key), name, url, optional email. ``achievement``: id, name,
     description, criteria_narrative, optional achievement_type (default CertificateOfCompletion).
@@ -319,6 +328,7 @@ def build_credential(
     valid_to = format_datetime(valid_until) if valid_until is not None else None  # both raise when naive
     if valid_until is not None and valid_until <= issued:
         raise ValueError("valid_until must be later than issued.")
+    tr = translator(language)  # refuses a language the course does not have
 
     profile: dict[str, Any] = {"id": issuer_id, "type": ["Profile"], "name": issuer_name, "url": issuer_url}
     if issuer.get("email"):
@@ -363,11 +373,12 @@ def build_credential(
             "resultDescription": [{
                 "id": result_description_id,
                 "type": ["ResultDescription"],
-                "name": "End-of-course quiz score",
+                "name": tr.gettext("End-of-course quiz score"),
                 "resultType": "Percent",
                 "valueMin": "0",
                 "valueMax": "100",
             }],
+            **({"inLanguage": language} if language != DEFAULT_LANGUAGE else {}),
         },
         "result": [{
             "type": ["Result"],

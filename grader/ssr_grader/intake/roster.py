@@ -4,6 +4,10 @@ A roster comes from a spreadsheet or an LMS export, so it may carry a byte-order
 line ends, a legacy encoding, stray spaces, or names in any script. Names are kept exactly as
 written (Unicode intact). Learner ids must be usable as nbgrader student ids and in upload
 file names (``<id>_<notebook>.ipynb``), so they are letters, digits, dots and hyphens.
+
+Our CSV may have a ``language`` column: the language of the learner's certificate and badge (``en`` or ``fr``;
+``English``, ``French`` and ``Français`` are accepted too; empty is English). ``ssr-trainer roster`` keeps it in
+the course folder (``learner-languages.csv``), because nbgrader's gradebook has no place for it.
 """
 
 from __future__ import annotations
@@ -17,7 +21,11 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 
-__all__ = ["Learner", "RosterError", "SyncReport", "read_roster", "roster_lms", "sync_gradebook"]
+from ..credentials.language import LANGUAGES, parse_language
+from ..files import atomic_write_text
+
+__all__ = ["LANGUAGES_FILE", "Learner", "RosterError", "SyncReport", "learner_languages", "read_roster", "roster_lms",
+           "save_languages", "sync_gradebook"]
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$")
 # Accepted header names for each field (case and spaces do not matter).
@@ -27,6 +35,10 @@ HEADERS = {
     "last_name": ("last name", "last_name", "lastname", "surname", "family name", "family_name"),
     "email": ("email", "e-mail", "email address"),
 }
+#: Optional columns: a roster without them is read as before.
+OPTIONAL_HEADERS = {"language": ("language", "lang", "langue")}
+#: Each learner's certificate language, in the course folder (a CSV: git ignores the course folder's *.csv).
+LANGUAGES_FILE = "learner-languages.csv"
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,7 @@ class Learner:
     last_name: str
     email: str
     lms_key: str | None = None  # "moodle:212095", "canvas:4521", "blackboard:jdoe": the LMS's id of this learner
+    language: str | None = None  # "en" or "fr" from the roster's language column; None when it has none
 
     @property
     def full_name(self) -> str:
@@ -87,6 +100,7 @@ class _Entry:
     last_name: str
     email: str
     lms_key: str | None = None
+    language: str | None = None  # the cell as written; None when the roster has no language column
 
 
 def _plain_entries(path: Path, header: list[str], rows: list[list[str]]) -> list[_Entry]:
@@ -102,7 +116,10 @@ def _plain_entries(path: Path, header: list[str], rows: list[list[str]]) -> list
             problems.append(f"header: no column for {field.replace('_', ' ')} (accepted names: {', '.join(names)})")
     if problems:
         raise RosterError(path, problems)
-    return [_Entry(n, *(_cell(row, columns[f]) for f in ("id", "first_name", "last_name", "email")))
+    for field, names in OPTIONAL_HEADERS.items():
+        columns[field] = next((i for i, h in enumerate(low) if h in names), None)
+    return [_Entry(n, *(_cell(row, columns[f]) for f in ("id", "first_name", "last_name", "email")), None,
+                   None if columns["language"] is None else _cell(row, columns["language"]))
             for n, row in enumerate(rows[1:], start=2)]
 
 
@@ -219,6 +236,12 @@ def read_roster(path: Path) -> tuple[list[Learner], list[str]]:
                 row_problems.append(f"row {n}: id {lid!r} is already used in row {seen[key]}")
             else:
                 seen[key] = n
+        language = None
+        if e.language is not None:
+            try:
+                language = parse_language(e.language)
+            except ValueError as exc:
+                row_problems.append(f"row {n}: {exc}")
         email = e.email
         if email:
             try:
@@ -232,12 +255,51 @@ def read_roster(path: Path) -> tuple[list[Learner], list[str]]:
         if row_problems:
             problems += row_problems
             continue
-        learners.append(Learner(lid, e.first_name, e.last_name, email, e.lms_key))
+        learners.append(Learner(lid, e.first_name, e.last_name, email, e.lms_key, language))
     if problems:
         raise RosterError(path, problems)
     if not learners:
         raise RosterError(path, ["no learners in the file (only a header)"])
     return learners, notes
+
+
+def learner_languages(course_root: Path) -> dict[str, str]:
+    """Each learner's certificate language as the last roster with a language column said (``{id: "fr"}``)."""
+    path = Path(course_root) / LANGUAGES_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    out = {}
+    for n, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+        if n == 1 or not row:
+            continue
+        if len(row) != 2 or row[1] not in LANGUAGES:
+            raise ValueError(f"{path}: row {n} is damaged ({row!r}): import the roster again (ssr-trainer roster)")
+        out[row[0]] = row[1]
+    return out
+
+
+def save_languages(course_root: Path, learners: list[Learner]) -> dict[str, int] | None:
+    """Record the roster's languages in the course folder; a learner not in this roster keeps theirs.
+
+    Returns how many learners of this roster have each language, or None (nothing written) when the roster has no
+    language column: an LMS file or an older CSV leaves the recorded languages as they are.
+    """
+    given = {lr.id: lr.language for lr in learners if lr.language is not None}
+    if not given:
+        return None
+    known = learner_languages(course_root)
+    known.update(given)
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["id", "language"])
+    writer.writerows(sorted(known.items()))
+    atomic_write_text(Path(course_root) / LANGUAGES_FILE, buf.getvalue())
+    counts = {lang: 0 for lang in LANGUAGES}
+    for lang in given.values():
+        counts[lang] += 1
+    return counts
 
 
 def roster_lms(learners: list[Learner]) -> str | None:
