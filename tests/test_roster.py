@@ -109,3 +109,35 @@ def test_names_that_carry_markup_are_refused(tmp_path):
     with pytest.raises(RosterError) as err:
         read_roster(write(tmp_path, text.encode()))
     assert [p.split(":")[0] for p in err.value.problems] == ["row 2", "row 3"]
+
+
+def test_the_language_column_is_read_and_bad_values_name_their_row(tmp_path):
+    """Issue 16: the trainer's roster says each learner's certificate language (en or fr; empty is English)."""
+    text = ("id,first name,last name,email,Language\n"
+            "a1,Amina,Diallo,a1@example.org,Français\n"
+            "b1,Bo,Li,b1@example.org,\n"
+            "c1,Chen,Wei,c1@example.org, FR \n"
+            "d1,Dee,Ode,d1@example.org,english\n")
+    learners, _ = read_roster(write(tmp_path, text.encode()))
+    assert [lr.language for lr in learners] == ["fr", "en", "fr", "en"]
+    without, _ = read_roster(write(tmp_path, GOOD.encode(), "plain.csv"))
+    assert [lr.language for lr in without] == [None, None]  # no column: nothing said, nothing changed
+    bad = text + "e1,Eve,Oke,e1@example.org,Deutsch\nf1,Fay,Ng,f1@example.org,fr-CA\n"
+    with pytest.raises(RosterError) as err:
+        read_roster(write(tmp_path, bad.encode(), "bad.csv"))
+    assert [p.split(":")[0] for p in err.value.problems] == ["row 6", "row 7"]
+    assert "language 'Deutsch' is not one of the course's" in err.value.problems[0]
+
+
+def test_saved_languages_merge_and_a_roster_without_the_column_keeps_them(tmp_path):
+    from ssr_grader.intake.roster import Learner, learner_languages, save_languages
+
+    assert learner_languages(tmp_path) == {}
+    assert save_languages(tmp_path, [Learner("a1", "A", "B", "", language="fr"),
+                                     Learner("b1", "C", "D", "", language="en")]) == {"en": 1, "fr": 1}
+    assert save_languages(tmp_path, [Learner("a1", "A", "B", "")]) is None  # an LMS file has no language column
+    assert save_languages(tmp_path, [Learner("b1", "C", "D", "", language="fr")]) == {"en": 0, "fr": 1}
+    assert learner_languages(tmp_path) == {"a1": "fr", "b1": "fr"}
+    (tmp_path / "learner-languages.csv").write_text("id,language\na1,de\n")
+    with pytest.raises(ValueError, match="row 2 is damaged"):
+        learner_languages(tmp_path)

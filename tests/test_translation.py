@@ -189,6 +189,35 @@ def test_a_missing_french_entry_is_reported_with_its_file_and_the_notebook_is_no
     assert "03_actors.ipynb" in ready_notebooks(project, "fr")
 
 
+def test_the_trainer_template_holds_every_text_of_the_certificate_and_badge():
+    """The certificate's and the badge's fixed texts are in the ``trainer`` domain, extracted from the trainer's code."""
+    from ssr_grader.credentials.certificate import _MONTHS, DEFAULT_STATEMENT
+    from ssr_grader.credentials.issuing import DEFAULT_ACHIEVEMENT
+
+    ids = {m.id for m in extract(PROJECT, "trainer") if m.id}
+    assert {"Certificate of completion", "This certifies that", "has completed the course", "Date: {date}",
+            "Issued by: {issuer}", "Check this certificate: {url}", "Certificate ID: {id}", DEFAULT_STATEMENT,
+            "End-of-course quiz score", *_MONTHS, *DEFAULT_ACHIEVEMENT.values()} <= ids
+    # the shipped issuer.yml's achievement is the one whose French is in the catalogue
+    shipped = yaml.safe_load((ROOT / "grader" / "issuer.yml").read_text(encoding="utf-8"))["achievement"]
+    assert {k: shipped[k] for k in DEFAULT_ACHIEVEMENT} == DEFAULT_ACHIEVEMENT
+
+
+def test_a_missing_french_certificate_text_is_reported_by_the_check(tmp_path):
+    package = copy_package(tmp_path)
+    project = Project(package, PROJECT.notebooks)
+    assert check(project, "fr", ("trainer",)) == []
+    po = project.po("trainer", "fr")
+    catalog = _read(po, "fr")
+    entry = catalog.get("This certifies that")
+    assert entry.string == "Ce certificat atteste que"
+    entry.string = ""
+    po.write_bytes(_po_bytes(catalog))
+    assert sorted((p.origin, p.kind) for p in check(project, "fr", ("trainer",))) == [
+        ("grader/ssr_grader/credentials/certificate.py", "missing"), ("trainer.mo", "compiled catalogue out of date")]
+    assert "French notebook" not in {p.kind for p in check(project, "fr")}  # the learner's notebooks are not held up
+
+
 def test_the_french_notebooks_are_the_ones_the_catalogues_make_ready():
     """Derived, not listed: a notebook is French exactly when every entry it needs is translated and current."""
     assert set(FRENCH_NOTEBOOKS) == set(EXPECTED_FRENCH)
