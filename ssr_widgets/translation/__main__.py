@@ -3,7 +3,8 @@
 - ``extract``: write the templates (``ssr_widgets/locale/*.pot``) from the English.
 - ``update``: extract, merge into the French catalogues (changed English becomes fuzzy, removed English obsolete)
   and compile them. Run it after any change to the English; then translate what ``check`` lists.
-- ``compile``: compile the run-time catalogues (``ui``, ``content``) to ``.mo`` after editing a ``.po`` file.
+- ``compile``: compile the run-time catalogues (``ui``, ``content``, ``trainer``) to ``.mo`` after editing a
+  ``.po`` file.
 - ``build-notebooks``: write ``notebooks/fr/`` for every notebook whose text is all translated and current.
 - ``build``: ``compile`` then ``build-notebooks`` (after translating).
 - ``check [--only FILE_OR_DOMAIN ...]``: list every missing, fuzzy or out-of-step entry with its file and context;
