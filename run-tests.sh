@@ -49,5 +49,12 @@ if ! cmp -s hub/package-lock.json hub/node_modules/.installed-package-lock.json;
     cp hub/package-lock.json hub/node_modules/.installed-package-lock.json
 fi
 
-# Two test processes (pytest-xdist); tests that create system accounts share one (see tests/conftest.py).
-exec .venv/bin/python -m pytest -n "${SSR_TEST_WORKERS:-2}" --dist loadgroup "$@"
+# The offline edition's Pyodide core (npm), pinned in offline/package-lock.json, for tests/test_offline.py.
+if ! cmp -s offline/package-lock.json offline/node_modules/.installed-package-lock.json; then
+    npm ci --prefix offline --ignore-scripts --no-audit --no-fund --loglevel=error
+    cp offline/package-lock.json offline/node_modules/.installed-package-lock.json
+fi
+
+# Two test processes (pytest-xdist); tests that create system accounts share one (see tests/conftest.py), and the
+# longest groups of tests start first (tests/conftest.py's order, which --no-loadscope-reorder keeps).
+exec .venv/bin/python -m pytest -n "${SSR_TEST_WORKERS:-2}" --dist loadgroup --no-loadscope-reorder "$@"

@@ -18,17 +18,35 @@ ROOT = Path(__file__).resolve().parents[1]
 _ONE_AT_A_TIME = {"test_first_start", "test_quiz_pipeline", "test_pretest", "test_hub", "test_hub_lti"}
 
 
+#: The groups that take longest, longest first (measured in full runs: a few minutes each). run-tests.sh passes
+#: ``--no-loadscope-reorder``, so pytest-xdist hands out groups in collection order; by default it sorts them by
+#: their number of tests, which left the longest groups of few tests (the Binder build, the browser quizzes, the
+#: other browsers) to the end, one process working through them while the other had nothing left to do.
+SLOWEST_FIRST = (
+    "system-accounts", "test_browser_a11y", "test_offline", "test_cli", "test_binder", "test_browser_engines",
+    "test_browser_quiz", "test_direct_grading", "test_hostile_submissions", "test_translation",
+    "test_browser_evaluation", "test_variants", "test_lms_round_trip", "test_browser", "test_browser_new_kinds",
+    "test_learning_gain", "test_issuing", "test_browser_formgrader", "test_notebooks_execute",
+)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """With two test processes (run-tests.sh: ``-n 2 --dist loadgroup``), a module's tests stay in one process.
 
     So a module's JupyterLab server or graded course (module fixtures) is set up once, not once per process.
     ``tryfirst``: pytest-xdist reads the groups in its own hook of the same name, which otherwise runs before this
-    one and finds none (tests/test_suite_setup.py checks that the groups take effect).
+    one and finds none (tests/test_suite_setup.py checks that the groups take effect). The longest groups come
+    first (:data:`SLOWEST_FIRST`), so the two processes finish close together.
     """
-    for item in items:
+    def group(item) -> str:
         module = item.module.__name__.rsplit(".", 1)[-1]
-        item.add_marker(pytest.mark.xdist_group("system-accounts" if module in _ONE_AT_A_TIME else module))
+        return "system-accounts" if module in _ONE_AT_A_TIME else module
+
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(group(item)))
+    rank = {name: n for n, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(group(item), len(rank)))  # stable: the rest keep their order
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ the build runs itself when ``offline/node_modules`` is missing).
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import time
@@ -22,7 +23,12 @@ from .lab_harness import exercise, require_chromium, run_all
 
 pytestmark = pytest.mark.slow
 
-pytest.importorskip("jupyterlite_core", reason="the 'offline' extra is not installed")
+try:
+    import jupyterlite_core  # noqa: F401
+except ImportError:  # the test command installs it (the test extra brings the offline one); in CI it must be there
+    if os.environ.get("CI"):
+        raise
+    pytest.skip("the 'offline' extra is not installed", allow_module_level=True)
 
 SORT_REF = "01_concept.yml#security-sector-sort"
 #: Chromium's own calls home, which reach our refusing proxy even with its background networking turned off. They
@@ -34,6 +40,8 @@ CHROMIUM_SERVICE_HOSTS = re.compile(
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     if shutil.which("npm") is None and not (ROOT / "offline" / "node_modules" / "pyodide").exists():
+        if os.environ.get("CI"):
+            pytest.fail("npm is missing in CI: run-tests.sh installs it, and the Pyodide core with npm ci in offline/")
         pytest.skip("npm is not installed (the Pyodide core comes from npm)")
     from ssr_widgets.offline_site.build import build_site
 
@@ -95,6 +103,21 @@ def open_and_run(page, base: str, notebook: str) -> None:
     run_all(page)
 
 
+def leave(page) -> None:
+    """File > Close All Tabs (without saving the notebook's outputs), as a learner does before opening the next
+    section from its link: JupyterLab keeps its open tabs in the browser and would open them again beside it."""
+    from .lab_harness import _menu
+
+    _menu(page, "File", "application:close-all")
+    for _ in range(3):
+        try:
+            page.locator(".jp-Dialog-button", has_text="Discard").click(timeout=3_000)
+        except Exception:
+            break
+    page.wait_for_function("() => !document.querySelector('.jp-NotebookPanel')")
+    page.wait_for_timeout(1_500)  # JupyterLab writes its layout (no tab open) to the browser's storage
+
+
 def site_requests_outside(browser) -> list[str]:
     out = []
     for entry in browser.outside():
@@ -135,87 +158,187 @@ def test_in_the_browser_a_kernel_without_the_learners_files_says_so(tmp_path, mo
     assert len(store.notices) == 1 and "Reload the page" in store.notices[0]
 
 
+#: One exercise of each kind, by section (issue 15's done-when): one answer, several answers and classify in Section 1,
+#: written work in Section 2, match and the actor map in Section 3, order and the scenario in Section 4.
+SINGLE, MULTIPLE = "01_concept.yml#ssr-definition", "01_concept.yml#human-security"
+WRITE = "02_context.yml#context-note-solenna"
+MATCH, ACTORMAP = "03_actors.yml#coordination-problems", "03_actors.yml#solenna-actor-map"
+ORDER, SCENARIO = "04_support.yml#programme-cycle", "04_support.yml#solenna-entry-points"
+
+
 def _answer_shown(widget, n_items: int) -> list[str]:
     selects = widget.locator("select")
     return [selects.nth(n).evaluate("s => s.options[s.selectedIndex].text").replace("\xa0", " ")
             for n in range(n_items)]
 
 
-def _check_and_reload(page, base: str, widget, title: str, synced: list[str]) -> float:
-    """Press Check, wait until the widget shows its feedback, and reload the page at once; the seconds Check took.
+def _press(widget, button: str, shows: str) -> float:
+    """Press a button of the exercise and wait for its new feedback; the seconds it took.
 
     The feedback is the widget's word that the answer is saved: the view writes the progress file first and shows
     the feedback second, and in JupyterLite each write of the kernel's reaches the browser's storage before the
     kernel goes on (a synchronous request that the page answers once its IndexedDB transaction is complete).
     """
-    fresh = widget.locator(".ssr-feedback:not(:has(.ssr-restored))")
+    fresh = widget.locator(".ssr-feedback-area:not(:has(.ssr-restored))", has_text=shows)
     start = time.perf_counter()
-    widget.get_by_role("button", name="Check").click()
+    widget.get_by_role("button", name=button).first.click()
     fresh.wait_for(timeout=30_000)
     took = time.perf_counter() - start
     assert widget.locator(".ssr-notice").all_inner_texts() == []  # "could not be saved" would be here
-    page.reload()
-    open_and_run(page, base, "01_concept.ipynb")
-    widget = exercise(page, title)
-    widget.scroll_into_view_if_needed()
-    try:
-        widget.locator(".ssr-feedback .ssr-restored", has_text="Your saved answer from").wait_for(timeout=60_000)
-    except Exception as exc:
-        raise AssertionError(f"the saved answer is not shown after the reload; JupyterLite said {synced}; the "
-                             f"exercise shows: {widget.inner_text(timeout=5_000)[:300]!r}") from exc
     return took
 
 
+def _select(widget, label: str, option: str) -> None:
+    widget.get_by_label(label, exact=True).select_option(label=option)
+
+
+def _open_exercise(page, base: str, notebook: str, ref: str):
+    from ssr_widgets.loader import load_exercise
+
+    ex = load_exercise(ref)
+    if notebook:
+        open_and_run(page, base, notebook)
+    widget = exercise(page, ex.title)
+    widget.scroll_into_view_if_needed()
+    return ex, widget
+
+
 @pytest.mark.browser
-def test_an_exercise_checks_and_is_kept_after_a_reload_with_no_network(site):
-    """Answer, reload the page as soon as the widget shows its feedback (no waiting), and the answer is back; then
-    a second answer, saved by the new page's kernel, is kept the same way."""
+def test_every_section_offline_each_kind_answered_and_kept_across_reloads(site, tmp_path):
+    """Issue 15's done-when, with no network: one notebook of each section opened, one exercise of each kind
+    answered by clicking, the page reloaded as soon as an answer's feedback shows (no waiting), and every answer
+    kept: the reloaded section shows its saved answers, and the welcome page, opened last, counts them and saves a
+    copy of the learner's file that holds exactly the answers given, the last one given before leaving a page
+    included."""
     require_chromium()
     from ssr_widgets.loader import load_exercise
 
     from .offline_harness import offline_browser, serve_site
 
-    ex = load_exercise(SORT_REF)
-    labels = {c.id: c.label for c in ex.categories}
-    right = [labels[it.category] for it in ex.items]
-    # the second answer: the first item moved to another category
-    second = [next(lb for lb in labels.values() if lb != right[0]), *right[1:]]
+    answers: dict[str, object] = {}
+    took: list[float] = []
     with serve_site(site) as base, offline_browser(base) as browser:
         page = browser.page
         # JupyterLite says, at each kernel's start, whether the kernel's files are the learner's (DriveFS mounted)
         synced: list[str] = []
         page.on("console", lambda m: synced.append(m.text) if "Pyodide contents will" in m.text else None)
-        start = time.perf_counter()
-        open_and_run(page, base, "01_concept.ipynb")
-        widget = exercise(page, ex.title)
-        widget.scroll_into_view_if_needed()
-        first_exercise_s = time.perf_counter() - start
-        for n, label in enumerate(right):
-            widget.locator("select").nth(n).select_option(label=label)
-        took = [_check_and_reload(page, base, widget, ex.title, synced)]
-        widget = exercise(page, ex.title)
-        assert _answer_shown(widget, len(ex.items)) == right
-        assert widget.get_by_text(f"All {len(ex.items)} items are in the right place").count() == 1
 
-        # Saving again, in the new page's kernel: each save used to leave filelock's marker in the browser's
-        # storage, and a save after the first waited 10 s for it, then failed with a notice.
-        widget.locator("select").first.select_option(label=second[0])
-        took.append(_check_and_reload(page, base, widget, ex.title, synced))
-        widget = exercise(page, ex.title)
-        assert _answer_shown(widget, len(ex.items)) == second
-        assert max(took) < 5, took
-        # every kernel (the first page's, and one after each reload) had the learner's files mounted
-        assert len(synced) >= 3 and set(synced) == {"Pyodide contents will be synced with Jupyter Contents"}, synced
+        # Section 1: one answer, several answers, classify; the page reloaded at once after the last Check
+        start = time.perf_counter()
+        ex, widget = _open_exercise(page, base, "01_concept.ipynb", SINGLE)
+        first_exercise_s = time.perf_counter() - start
+        right = next(o for o in ex.options if o.correct)
+        widget.get_by_role("radio", name=right.text, exact=True).check()
+        took.append(_press(widget, "Check", "Correct."))
+        answers[SINGLE] = [right.id]
+        ex, widget = _open_exercise(page, base, "", MULTIPLE)
+        for option in ex.options:
+            if option.correct:
+                widget.get_by_role("checkbox", name=option.text, exact=True).check()
+        took.append(_press(widget, "Check", "Correct."))
+        answers[MULTIPLE] = sorted(o.id for o in ex.options if o.correct)
+        ex, widget = _open_exercise(page, base, "", SORT_REF)
+        labels = {c.id: c.label for c in ex.categories}
+        sorted_right = [labels[it.category] for it in ex.items]
+        for item, label in zip(ex.items, sorted_right, strict=True):
+            _select(widget, item.text, label)
+        took.append(_press(widget, "Check", f"All {len(ex.items)} items are in the right place"))
+        page.reload()
+        ex, widget = _open_exercise(page, base, "01_concept.ipynb", SORT_REF)
+        try:
+            widget.locator(".ssr-feedback .ssr-restored", has_text="Your saved answer from").wait_for(timeout=60_000)
+        except Exception as exc:
+            raise AssertionError(f"the saved answer is not shown after the reload; JupyterLite said {synced}; the "
+                                 f"exercise shows: {widget.inner_text(timeout=5_000)[:300]!r}") from exc
+        assert _answer_shown(widget, len(ex.items)) == sorted_right
+        single = exercise(page, load_exercise(SINGLE).title)
+        assert single.get_by_role("radio", name=right.text, exact=True).is_checked()
+        # a second answer, saved by the new page's kernel (each save once left filelock's marker in the browser's
+        # storage, and the next save waited 10 s for it and failed); then straight on to Section 2
+        moved = next(lb for lb in labels.values() if lb != sorted_right[0])
+        _select(widget, ex.items[0].text, moved)
+        took.append(_press(widget, "Check", "in the right place"))
+        answers[SORT_REF] = {it.id: it.category for it in ex.items}
+        answers[SORT_REF][ex.items[0].id] = next(c for c, lb in labels.items() if lb == moved)
+
+        # Section 2: the written work (the Section 1 page left at once after its last save)
+        leave(page)
+        ex, widget = _open_exercise(page, base, "02_context.ipynb", WRITE)
+        texts = {}
+        for field in ex.fields:
+            texts[field.id] = f"Offline, my {field.label.lower()}: kept in this browser."
+            widget.get_by_label(field.label, exact=True).fill(texts[field.id])
+        took.append(_press(widget, "Save my work", "Saved. Every part is written."))
+        answers[WRITE] = {"fields": texts, "ticked": []}
+
+        # Section 3: match and the actor map
+        leave(page)
+        ex, widget = _open_exercise(page, base, "03_actors.ipynb", MATCH)
+        labels = {a.id: a.label for a in ex.answers}
+        for prompt in ex.prompts:
+            _select(widget, prompt.text, labels[prompt.answer])
+        took.append(_press(widget, "Check", "Correct."))
+        answers[MATCH] = {p.id: p.answer for p in ex.prompts}
+        ex, widget = _open_exercise(page, base, "", ACTORMAP)
+        for actor in ex.actors:
+            _select(widget, f"{actor.name}: Level", ex.level(actor.level).label)
+            _select(widget, f"{actor.name}: Role", ex.role(actor.role).label)
+        took.append(_press(widget, "Check", "Correct."))
+        answers[ACTORMAP] = {a.id: {"level": a.level, "role": a.role} for a in ex.actors}
+
+        # Section 4: order and the scenario (its first choice at each step, to the end)
+        leave(page)
+        ex, widget = _open_exercise(page, base, "04_support.ipynb", ORDER)
+        for n, step in enumerate(ex.steps, start=1):
+            _select(widget, f"Step {n}", step.text)
+        took.append(_press(widget, "Check", "Correct."))
+        answers[ORDER] = [s.id for s in ex.steps]
+        ex, widget = _open_exercise(page, base, "", SCENARIO)
+        node, path = ex.nodes[0], []
+        while not node.end:
+            choice = node.choices[0]
+            widget.get_by_role("button", name=choice.text, exact=True).click()
+            path.append(choice.id)
+            node = ex.node(choice.next)
+            if node.end:
+                widget.get_by_text("Your path").first.wait_for(state="attached", timeout=30_000)
+            else:
+                widget.get_by_role("button", name=node.choices[0].text, exact=True).wait_for(timeout=30_000)
+        answers[SCENARIO] = path
+
+        # The welcome page, a new page and kernel: every answer is there
+        leave(page)
+        open_and_run(page, base, "00_welcome.ipynb")
+        assert page.locator(".jp-NotebookPanel").count() == 1
+        total = page.locator(".jp-OutputArea-output", has_text="In total:").first
+        total.wait_for()
+        panel = page.locator(".ssr-copy-panel")
+        panel.get_by_role("button", name="Save a copy").click()
+        with page.expect_download() as download:
+            panel.get_by_role("link", name="Download ssr-progress-").click()
+        copy = tmp_path / download.value.suggested_filename
+        download.value.save_as(copy)
+        saved = json.loads(copy.read_text(encoding="utf-8"))["exercises"]
+        got = {ref: saved.get(ref, {}).get("answer") for ref in answers}
+        got[MULTIPLE] = sorted(got[MULTIPLE] or [])
+        assert got == answers
+        # the overview counts what the file holds (six of the eight are right; the moved item is not, and the
+        # scenario's first choices are not the best path)
+        counted = int(re.search(r"In total: (\d+) of", total.inner_text()).group(1))
+        assert counted == sum(1 for e in saved.values() if e["completed"]) >= 6
+
+        # every kernel (one per page opened) had the learner's files mounted
+        assert len(synced) >= 6 and set(synced) == {"Pyodide contents will be synced with Jupyter Contents"}, synced
         # the learner's folder holds the progress file and nothing left over (no lock, no temporary file)
         listing = page.locator(".jp-DirListing-item .jp-DirListing-itemText")
         listing.filter(has_text="ssr-progress.json").first.wait_for(timeout=30_000)
         names = [n.strip() for n in listing.all_inner_texts()]
         assert not [n for n in names if n.startswith("ssr-progress.json") and n != "ssr-progress.json"], names
-
+        assert max(took) < 5, took
         assert site_requests_outside(browser) == []
         assert any(u.endswith("ssr_course-0.1.0-py3-none-any.whl") for u in browser.requested)
-    print(f"first exercise on the page after {first_exercise_s:.1f} s; Check took {took[0]:.1f} s, then "
-          f"{took[1]:.1f} s")
+    print(f"first exercise on the page after {first_exercise_s:.1f} s; each Check or Save took at most "
+          f"{max(took):.1f} s")
 
 
 @pytest.mark.browser

@@ -18,3 +18,22 @@ def test_the_two_test_processes_keep_each_modules_tests_together(request):
     if not request.config.getvalue("loadgroup"):  # what pytest-xdist sets in a test process for --dist loadgroup
         pytest.skip("not run with --dist loadgroup")
     assert request.node.nodeid.endswith("@test_suite_setup"), request.node.nodeid
+
+
+def test_the_longest_groups_are_handed_out_first(request):
+    """tests/conftest.py orders the groups longest first, and run-tests.sh's ``--no-loadscope-reorder`` keeps that
+    order (pytest-xdist would otherwise sort the groups by their number of tests and leave the long ones of few
+    tests to the end, where one process works alone)."""
+    from .conftest import SLOWEST_FIRST
+
+    groups = []
+    for item in request.session.items:
+        marker = item.get_closest_marker("xdist_group")
+        name = marker.args[0] if marker else None
+        if name not in groups:
+            groups.append(name)
+    ranked = [g for g in groups if g in SLOWEST_FIRST]
+    assert ranked == [g for g in SLOWEST_FIRST if g in groups]
+    assert groups[:len(ranked)] == ranked, "the ranked groups come before all others"
+    if os.environ.get("PYTEST_XDIST_WORKER") and request.config.getvalue("loadgroup"):
+        assert request.config.getvalue("loadscopereorder") is False, "run-tests.sh passes --no-loadscope-reorder"
