@@ -23,6 +23,7 @@ import functools
 import html
 import re
 import sys
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,10 @@ from pydantic import Field, ValidationError, model_validator
 
 from .loader import CONTENT_DIR, GLOSSARY_FILE, _localised, _read_yaml, describe_errors, item_locator
 from .model import ContentError, Identifier, Source, Text, _Frozen
-from .translation import SOURCE_LANGUAGE
+from .translation import N_, SOURCE_LANGUAGE, UI_DOMAIN, translations
+
+#: The glossary page's labels (the French page's come from the ``ui`` catalogue).
+_SOURCE, _IN_FRENCH, _IN_ENGLISH = N_("Source:"), N_("In French:"), N_("In English:")
 
 __all__ = [
     "GLOSSARY_FILE",
@@ -169,22 +173,38 @@ def _e(text: str) -> str:
     return html.escape(" ".join(text.split()), quote=True)
 
 
-def glossary_markdown(glossary: Glossary | None = None) -> str:
+def _sort_key(text: str) -> str:
+    """Alphabetical order as a dictionary has it in both languages: accents and capitals do not count."""
+    return "".join(c for c in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(c))
+
+
+def glossary_markdown(glossary: Glossary | None = None, *, language: str = SOURCE_LANGUAGE) -> str:
     """The glossary as an HTML definition list in a Markdown cell: one ``<dt id>`` per term, its definition, its
-    sources and its French form (marked ``lang="fr"``, so a screen reader pronounces it in French)."""
-    g = glossary or load_glossary()
+    sources and its French form (marked ``lang="fr"``, so a screen reader pronounces it in French).
+
+    With ``language="fr"`` (the French edition's page, written by ``python -m ssr_widgets.translation build``): the
+    terms and definitions in French, in French alphabetical order, the UN's official French form with its source,
+    and the English term (marked ``lang="en"``) for the English documents a learner will meet. The anchors are the
+    term ids in both languages, so a link such as ``glossary.ipynb#ssr`` works in either edition.
+    """
+    say = translations(UI_DOMAIN, language).gettext
+    g = glossary or load_glossary(language=language)
+    english = {t.id: t for t in load_glossary().terms} if language != SOURCE_LANGUAGE else {}
     lines = ['<dl class="ssr-glossary">']
-    for t in g.alphabetical:
+    for t in sorted(g.terms, key=lambda t: _sort_key(t.heading)):
         sources = "; ".join(
             f'<a href="{_e(s.url)}">{_e(s.title)}</a>' if s.url else _e(s.title) for s in t.sources)
         lines.append(f'<dt id="{t.id}"><dfn>{_e(t.heading)}</dfn></dt>')
         lines.append(f"<dd>{_e(t.definition)}<br>")
-        lines.append(f"<small>Source: {sources}.</small>")
+        lines.append(f"<small>{_e(say(_SOURCE))} {sources}.</small>")
         if t.fr:
             fr = t.fr.term + (f" ({t.fr.abbr})" if t.fr.abbr else "")
             link = f'<a href="{_e(t.fr.source.url)}">' if t.fr.source.url else ""
-            lines.append(f'<br><small>In French: <span lang="fr">{_e(fr)}</span> '
+            lines.append(f'<br><small>{_e(say(_IN_FRENCH))} <span lang="fr">{_e(fr)}</span> '
                          f'({link}<span lang="fr">{_e(t.fr.source.title)}</span>{"</a>" if link else ""}).</small>')
+        if t.id in english:
+            lines.append(f'<br><small>{_e(say(_IN_ENGLISH))} <span lang="en">{_e(english[t.id].heading)}</span>.'
+                         "</small>")
         lines.append("</dd>")
     lines.append("</dl>")
     return "\n".join(lines)

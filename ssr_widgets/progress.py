@@ -35,6 +35,8 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from .translation import _
+
 __all__ = ["COURSE_HOME", "DEFAULT_FILENAME", "ProgressStore", "default_store", "progress_path"]
 
 DEFAULT_FILENAME = "ssr-progress.json"
@@ -105,7 +107,8 @@ class ProgressStore:
         except FileNotFoundError:
             return {}
         except OSError as exc:
-            self._notice(f"Your saved progress could not be read ({exc.strerror}). Answers will not be restored.")
+            self._notice(_("Your saved progress could not be read ({reason}). Answers will not be restored.").format(
+                reason=exc.strerror))
             return {}
         try:
             data = json.loads(raw.decode("utf-8"))
@@ -135,15 +138,16 @@ class ProgressStore:
                 self._write(entries)
             return self._check_kept()
         except (OSError, Timeout) as exc:
-            self._notice(f"Your answer could not be saved ({_reason(exc)}). Check that the folder is writable.")
+            self._notice(_("Your answer could not be saved ({reason}). Check that the folder is writable.").format(
+                reason=_reason(exc)))
             return False
 
     def _check_kept(self) -> bool:
         """In the browser: is the file where the browser keeps it? If not, the learner is told (once) to reload."""
         if not IN_BROWSER or Path(os.path.abspath(self.path)).is_relative_to(BROWSER_DRIVE):
             return True
-        message = ("This page's Python is not connected to your browser's storage, so your answers are not kept "
-                   "and your saved answers are not shown. Reload the page (your work saved before is still there).")
+        message = _("This page's Python is not connected to your browser's storage, so your answers are not kept "
+                    "and your saved answers are not shown. Reload the page (your work saved before is still there).")
         if message not in self.notices:
             self._notice(message)
         return False
@@ -177,7 +181,7 @@ class ProgressStore:
                     self._write(entries)
             return True
         except (OSError, Timeout) as exc:
-            self._notice(f"The exercise could not be reset ({_reason(exc)}).")
+            self._notice(_("The exercise could not be reset ({reason}).").format(reason=_reason(exc)))
             return False
 
     def _write(self, entries: dict[str, dict[str, Any]]) -> None:
@@ -207,16 +211,12 @@ class ProgressStore:
         try:
             os.replace(self.path, target)
         except OSError:
-            self._notice(
-                f"Your progress file {self.path.name} is damaged ({_reason(exc)}) and could not be moved aside. "
-                "Answers will not be restored."
-            )
+            self._notice(_("Your progress file {file} is damaged ({reason}) and could not be moved aside. "
+                           "Answers will not be restored.").format(file=self.path.name, reason=_reason(exc)))
             return
-        self._notice(
-            f"Your progress file {self.path.name} was damaged ({_reason(exc)}). "
-            f"It was kept as {target.name} and a new one was started. "
-            "Your earlier answers are not shown; a course trainer can recover them from that file."
-        )
+        self._notice(_("Your progress file {file} was damaged ({reason}). It was kept as {kept} and a new one was "
+                       "started. Your earlier answers are not shown; a course trainer can recover them from that "
+                       "file.").format(file=self.path.name, reason=_reason(exc), kept=target.name))
 
     def _notice(self, message: str) -> None:
         self.notices.append(message)
@@ -240,11 +240,11 @@ def _validated(data: Any) -> dict[str, dict[str, Any]]:
 
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, Timeout):
-        return "another notebook kept the file locked"
+        return _("another notebook kept the file locked")
     if isinstance(exc, json.JSONDecodeError):
-        return f"not valid JSON at line {exc.lineno}"
+        return _("not valid JSON at line {line}").format(line=exc.lineno)
     if isinstance(exc, UnicodeDecodeError):
-        return "not text"
+        return _("not text")
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc)

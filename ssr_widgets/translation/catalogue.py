@@ -434,7 +434,7 @@ def ready_notebooks(project: Project, lang: str, problems: dict[str, list[Proble
         if name in bad or "course.yml" in bad:
             continue
         nb = nbformat.read(project.notebooks / name, as_version=4)
-        if any(GENERATED_TAGS & set(c.metadata.get("tags", [])) for c in nb.cells):
+        if any(set(c.metadata.get("tags", [])) & (GENERATED_TAGS - set(_GENERATORS)) for c in nb.cells):
             continue  # a cell made from content by a course tool: built once that tool writes French
         if not shown_files(project, name) & bad:
             ready.append(name)
@@ -513,6 +513,17 @@ def _translate_links(text: str, name: str, lang: str, french: set[str]) -> str:
     return _LINK.sub(repl, text)
 
 
+def _glossary_cell(lang: str) -> str:
+    from ..glossary import glossary_markdown
+
+    return glossary_markdown(language=lang)
+
+
+#: The course tools that write a generated cell in another language, by the cell's tag: the French edition's
+#: glossary page is the glossary tool's French list (terms, definitions and labels from the catalogues).
+_GENERATORS = {"glossary": _glossary_cell}
+
+
 def _language_cell(source: str, lang: str) -> str:
     m = _FIRST_IMPORT.match(source.strip())
     if not m:
@@ -546,6 +557,8 @@ def build_notebooks(project: Project, lang: str = "fr", *, write: bool = True,
                             raise ValueError(f"{name}: cell {cell.id}, paragraph {i // 2 + 1} is not translated")
                         parts[i] = _translate_links(m.string, name, lang, french)
                 cell.source = "".join(parts)
+            elif generated := [t for t in cell.metadata.get("tags", []) if t in _GENERATORS]:
+                cell.source = _GENERATORS[generated[0]](lang)
             elif cell.cell_type == "code" and first_code:
                 cell.source = _language_cell(cell.source, lang)
                 first_code = False
