@@ -25,8 +25,9 @@ from typing import Annotated, Any, Literal
 from pydantic import Field as PydanticField
 from pydantic import ValidationError, model_validator
 
-from .loader import CONTENT_DIR, EVALUATION_FILE, _read_yaml, describe_errors, item_locator, load_course
+from .loader import CONTENT_DIR, EVALUATION_FILE, _localised, _read_yaml, describe_errors, item_locator, load_course
 from .model import ContentError, Text, _Frozen, _unique
+from .translation import N_, SOURCE_LANGUAGE, UI_DOMAIN, _, get_language, translations
 
 __all__ = ["EVALUATION_NOTEBOOK", "EvaluationForm", "FormField", "ask", "load_evaluation", "missing", "read_answers",
            "show_status", "validate_answers"]
@@ -100,7 +101,7 @@ class FormField:
     var: str
     item: str
     number: int  # the question's number in the notebook
-    label: str  # short, for "still missing" lists and reports: "Question 4 (pace)"
+    label: str  # short, for "still missing" lists and reports: "Question 4 (pace)" (in the form's language)
     prompt: str
     kind: str  # rating, choice or text
     letters: tuple[str, ...]
@@ -121,11 +122,18 @@ class FormField:
         return f"{self.item}_{self.objective}" if self.objective else self.item
 
 
-def fields(form: EvaluationForm, objectives: dict[str, str]) -> list[FormField]:
-    """Every answer field of the form, in notebook order."""
+#: The words of the labels, in the form's language: "Question 4 (pace)", "Question 5 (confidence, LO1, now)".
+LABEL = N_("Question {n} ({label})")
+CONFIDENCE_LABEL = N_("Question {n} ({label}, {objective}, {when})")
+WHEN = {"before": N_("before the course"), "now": N_("now")}
+
+
+def fields(form: EvaluationForm, objectives: dict[str, str], language: str = SOURCE_LANGUAGE) -> list[FormField]:
+    """Every answer field of the form, in notebook order; the labels in ``language`` (the form's own)."""
+    tr = translations(UI_DOMAIN, language).gettext
     out = []
     for n, item in enumerate(form.items, 1):
-        label = f"Question {n} ({item.label})"
+        label = tr(LABEL).format(n=n, label=item.label)
         if item.kind == "text":
             out.append(FormField(f"{PREFIX}{item.id}", item.id, n, label, item.prompt, "text", (), (), item.required))
         elif item.kind == "choice":
@@ -139,9 +147,10 @@ def fields(form: EvaluationForm, objectives: dict[str, str]) -> list[FormField]:
                                      tuple(item.options), item.required))
                 continue
             for lo, text in objectives.items():
-                for when, words in (("before", "before the course"), ("now", "now")):
+                for when, words in WHEN.items():
                     out.append(FormField(f"{PREFIX}{item.id}_{when}_{lo.lower()}", item.id, n,
-                                         f"Question {n} ({item.label}, {lo}, {words})", text, "rating", letters,
+                                         tr(CONFIDENCE_LABEL).format(n=n, label=item.label, objective=lo,
+                                                                     when=tr(words)), text, "rating", letters,
                                          tuple(item.options), item.required, objective=lo, when=when))
     return out
 
@@ -153,6 +162,7 @@ class Evaluation:
     form: EvaluationForm
     objectives: dict[str, str]
     fields: tuple[FormField, ...]
+    language: str = SOURCE_LANGUAGE  # of its texts and labels
 
     def field(self, var: str) -> FormField:
         for f in self.fields:
@@ -174,27 +184,32 @@ class Evaluation:
 
 
 @functools.lru_cache(maxsize=4)
-def _load_cached(path: Path, mtime_ns: int, content_dir: Path) -> Evaluation:
+def _load_cached(path: Path, mtime_ns: int, content_dir: Path, language: str = SOURCE_LANGUAGE) -> Evaluation:
     data = _read_yaml(path)
     if not isinstance(data, dict):
         raise ContentError(f"{path.name}: expected a mapping with 'title', 'minutes', 'intro' and 'items'")
     try:
-        form = EvaluationForm.model_validate(data)
+        form = EvaluationForm.model_validate(_localised(data, path.name, language))
     except ValidationError as exc:
         raise describe_errors(exc, path.name, item_locator("items", data, "item")) from None
-    objectives = {o.id: o.text for o in load_course(content_dir).objectives}
-    return Evaluation(form, objectives, tuple(fields(form, objectives)))
+    objectives = {o.id: o.text for o in load_course(content_dir, language=language).objectives}
+    return Evaluation(form, objectives, tuple(fields(form, objectives, language)), language)
 
 
-def load_evaluation(content_dir: Path | None = None) -> Evaluation:
-    """Load and validate ``evaluation.yml``; a :class:`ContentError` names the file, item and field."""
+def load_evaluation(content_dir: Path | None = None, *, language: str = SOURCE_LANGUAGE) -> Evaluation:
+    """Load and validate ``evaluation.yml``; a :class:`ContentError` names the file, item and field.
+
+    ``language`` is that of its texts and labels. English by default: the trainer's tools (intake, reports, the
+    "still missing" lists) read it in English whatever language the learner answered in; the learner's kernel
+    (:func:`ask`, :func:`show_status`) and the French notebook's builder ask for theirs.
+    """
     content_dir = content_dir or CONTENT_DIR
     path = content_dir / EVALUATION_FILE
     try:
         mtime = path.stat().st_mtime_ns
     except FileNotFoundError:
         raise ContentError(f"{path.name}: content file not found (looked in {content_dir})") from None
-    return _load_cached(path, mtime, content_dir)
+    return _load_cached(path, mtime, content_dir, language)
 
 
 # ------------------------------------------------------------------------ reading the file
@@ -254,7 +269,7 @@ def ask(name: str):
     """Show one question of the form (``ask("pace")``, ``ask("confidence_LO3")``); None while grading."""
     if os.environ.get("NBGRADER_EXECUTION"):
         return None
-    group = load_evaluation().group(name)
+    group = load_evaluation(language=get_language()).group(name)
     first = group[0]
     if first.kind == "text":
         from .comment_box import comment
@@ -271,8 +286,38 @@ def ask(name: str):
     return W.VBox(controls)
 
 
+#: Whether an answer is needed for the certificate, as the form says it beside each question.
+NEED = {True: N_("required"), False: N_("optional")}
+#: The fixed texts of the evaluation notebook around the form's own (``ssr_grader.quiz.evaluation`` writes it, in
+#: English or French): marked here so that they are in the widgets' catalogue with the labels the form shows.
+NOTEBOOK_TEXTS = {
+    "minutes": N_("It takes about {minutes} minutes."),
+    "how": N_("How to answer"),
+    "run": N_("First run all cells: menu **Run → Run All Cells**. The answer buttons appear after this step."),
+    "click": N_("Click your answer. Each click is saved in this notebook at once."),
+    "comment": N_("For a comment, type it in the box and press **Save comment**."),
+    "required": N_("{count} questions are marked **(required)**."),
+    "pairs": N_("Question {n} has two answers for each of the {objectives} learning objectives, so there are "
+                "{answers} required answers in all."),
+    "certificate": N_("You get your certificate only when you pass the quiz *and* answer every required question."),
+    "list": N_("The list at the end shows what is still missing."),
+    "type": N_('If you cannot click, type the number or letter of your answer between the quotes in the cell under '
+               'the question. For example, for "3" the cell reads `eval_pace = "3"`.'),
+    "save": N_("When you have finished, save the notebook (**File → Save**) to be safe. "
+               "Then submit it together with your quiz, in the same way."),
+    "confidence": N_("Question {n}: your confidence, objective by objective ({need})"),
+    "scale": N_("Scale: {scale}."),
+    "about_you": N_("About you (optional)"),
+    "question": N_("Question {n} ({need})"),
+    "before_submit": N_("Before you submit"),
+    "status": N_("This list shows the required answers that are still missing."),
+    "thanks": N_("Thank you. Save the notebook (**File → Save**, or Ctrl+S). "
+                 "Then submit it with your quiz, as your trainer explains."),
+}
+
+
 def _required(f: FormField) -> str:
-    return f"{f.label[:-1]}, {'required' if f.required else 'optional'})"
+    return f"{f.label[:-1]}, {_(NEED[f.required])})"
 
 
 def show_status():
@@ -281,6 +326,6 @@ def show_status():
         return None
     from .evaluation_status import evaluation_status
 
-    ev = load_evaluation()
+    ev = load_evaluation(language=get_language())
     return evaluation_status([{"var": f.var, "label": f.label, "letters": list(f.letters)}
                               for f in ev.fields if f.required])

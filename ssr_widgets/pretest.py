@@ -22,8 +22,9 @@ from pydantic import Field as PydanticField
 from pydantic import ValidationError
 
 from .evaluation import read_answers as _read_prefixed
-from .loader import CONTENT_DIR, PRETEST_FILE, _read_yaml, describe_errors, load_course, load_exercise
+from .loader import CONTENT_DIR, PRETEST_FILE, _localised, _read_yaml, describe_errors, load_course, load_exercise
 from .model import ChoiceExercise, ContentError, Text, _Frozen, _unique
+from .translation import N_, SOURCE_LANGUAGE, _, get_language
 
 __all__ = ["PRETEST_FILE", "PRETEST_NOTEBOOK", "Pretest", "PretestField", "ask", "load_pretest", "read_answers"]
 
@@ -60,6 +61,7 @@ class PretestField:
 
     @property
     def label(self) -> str:
+        """The trainer's name for it, in reports and intake messages (always English)."""
         return f"Question {self.number} ({self.objective})"
 
 
@@ -69,6 +71,7 @@ class Pretest:
     objectives: dict[str, str]
     fields: tuple[PretestField, ...]
     content_dir: Path  # where the items it names live
+    language: str = SOURCE_LANGUAGE  # of its texts
 
     def field(self, name: str) -> PretestField:
         """A question by its variable (``pre_p01``) or its item id (``p01``)."""
@@ -83,23 +86,23 @@ def _var(item_id: str) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def _load_cached(path: Path, mtime_ns: int, content_dir: Path) -> Pretest:
+def _load_cached(path: Path, mtime_ns: int, content_dir: Path, language: str = SOURCE_LANGUAGE) -> Pretest:
     data = _read_yaml(path)
     if not isinstance(data, dict):
         raise ContentError(f"{path.name}: expected a mapping with 'title', 'minutes', 'intro' and 'questions'")
     try:
-        form = PretestForm.model_validate(data)
+        form = PretestForm.model_validate(_localised(data, path.name, language))
     except ValidationError as exc:
         raise describe_errors(exc, path.name, lambda loc: ("", list(loc))) from None
     try:
         _unique(list(form.questions), "questions")
     except ValueError as exc:
         raise ContentError(f"{path.name}: field 'questions': {exc}") from None
-    objectives = {o.id: o.text for o in load_course(content_dir).objectives}
+    objectives = {o.id: o.text for o in load_course(content_dir, language=language).objectives}
     fields = []
     for n, ref in enumerate(form.questions, 1):
         try:
-            ex = load_exercise(ref, content_dir)
+            ex = load_exercise(ref, content_dir, language=language)
         except ContentError as exc:
             raise ContentError(f"{path.name}: question {n} ({ref}): {exc}") from None
         if not isinstance(ex, ChoiceExercise) or ex.multiple:
@@ -116,18 +119,22 @@ def _load_cached(path: Path, mtime_ns: int, content_dir: Path) -> Pretest:
     if untested:
         raise ContentError(f"{path.name}: field 'questions': no question on {', '.join(untested)}; the pre-test needs "
                            "at least one per learning objective, or the report cannot show gain on it")
-    return Pretest(form, objectives, tuple(fields), content_dir)
+    return Pretest(form, objectives, tuple(fields), content_dir, language)
 
 
-def load_pretest(content_dir: Path | None = None) -> Pretest:
-    """Load and validate ``pre_test.yml`` and the items it names; a :class:`ContentError` says what is wrong."""
+def load_pretest(content_dir: Path | None = None, *, language: str = SOURCE_LANGUAGE) -> Pretest:
+    """Load and validate ``pre_test.yml`` and the items it names; a :class:`ContentError` says what is wrong.
+
+    ``language`` is that of its texts: English by default, as the trainer's tools read it; the learner's kernel
+    (:func:`ask`) and the French notebook's builder ask for theirs. Variables, letters and keys are the same.
+    """
     content_dir = content_dir or CONTENT_DIR
     path = content_dir / PRETEST_FILE
     try:
         mtime = path.stat().st_mtime_ns
     except FileNotFoundError:
         raise ContentError(f"{path.name}: content file not found (looked in {content_dir})") from None
-    return _load_cached(path, mtime, content_dir)
+    return _load_cached(path, mtime, content_dir, language)
 
 
 def read_answers(nb: Any) -> dict[str, str]:
@@ -139,7 +146,28 @@ def ask(name: str):
     """Show one pre-test question as click-to-answer buttons (``ask("p01")``); None while grading."""
     if os.environ.get("NBGRADER_EXECUTION"):
         return None
-    f = load_pretest().field(name)
+    f = load_pretest(language=get_language()).field(name)
     from .quiz import choose
 
-    return choose(f.var, list(f.options), letters=list(f.letters), label=f"Question {f.number}", prompt=f.prompt)
+    return choose(f.var, list(f.options), letters=list(f.letters), label=_(QUESTION).format(n=f.number),
+                  prompt=f.prompt)
+
+
+#: The label above a question's answer buttons.
+QUESTION = N_("Question {n}")
+#: The fixed texts of the pre-test notebook around the form's own (``ssr_grader.quiz.pretest`` writes it, in English
+#: or French); the instructions it shares with the evaluation are the evaluation's (``NOTEBOOK_TEXTS`` there).
+NOTEBOOK_TEXTS = {
+    "count": N_("There are {n} questions, one for each learning objective."),
+    "click": N_("Click the answer you think is right. Each click is saved in this notebook at once."),
+    "no_feedback": N_("You do not see whether an answer is right. You meet these questions again, with the reasons, "
+                      "in the practice quiz after Section 4."),
+    "type": N_('If you cannot click, type the letter of your answer between the quotes in the cell under the '
+               'question. For example, for "B" the cell reads `pre_p01 = "B"`.'),
+    "save": N_("When you have finished, save the notebook (**File → Save**). "
+               "Then hand it in now, in the same way as your quiz at the end (your trainer explains how)."),
+    "question": N_("Question {n} ({objective})"),
+    "thanks": N_("Thank you"),
+    "end": N_("Save the notebook (**File → Save**, or Ctrl+S) and hand it in as your trainer explains. "
+              "Then go on with the course."),
+}

@@ -92,7 +92,8 @@ def alignment_cmd(course_dir: Path | None, guide: Path | None) -> None:
 @course_dir_option
 @click.option("--learner-copy", type=click.Path(dir_okay=False, path_type=Path),
               help="also write a sample learner's paper here, from the public sample bank only "
-                   "(e.g. notebooks/quiz/end_of_course_quiz.ipynb)")
+                   "(e.g. notebooks/quiz/end_of_course_quiz.ipynb), with the evaluation and the pre-test beside "
+                   "it and in French in the French edition (notebooks/fr/quiz/)")
 @click.option("--sample-bank", is_flag=True,
               help="allow the public sample bank (tests and demonstrations only: its answers are public)")
 @click.option("--replace-graded-quiz", is_flag=True,
@@ -117,7 +118,11 @@ def build_quiz_cmd(course_dir: Path | None, learner_copy: Path | None, sample_ba
                f"{course.quiz.total_points} points, pass mark {course.quiz.pass_percent} %.")
     click.echo(f"Released notebook: {released}")
     if learner_copy:
+        from .quiz.release import learner_editions
+
         click.echo(f"Learner copy: {learner_copy}")
+        for folder in learner_editions(learner_copy).values():
+            click.echo(f"Evaluation and pre-test of the learners' edition: {folder}")
     click.echo("The course evaluation (course_evaluation.ipynb) and the pre-test (pre_test.ipynb, taken at the start "
                "of the course, not graded) are released with it.")
     click.echo("Next: import the cohort's roster:  ssr-trainer roster <cohort.csv>")

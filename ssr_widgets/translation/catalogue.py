@@ -58,6 +58,8 @@ TRAINER_SOURCES = "credentials/*.py"
 TRAINER_KEYWORDS = {"gettext": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 TARGET_LANGUAGES = ("fr",)
 #: Made by the trainer's tool (ssr-trainer build-quiz) from the content, not written by hand: not in the catalogue.
+#: The tool writes the evaluation and the pre-test in French too, at the same place in the French edition
+#: (``notebooks/fr/quiz/``), from the ``content`` and ``ui`` catalogues; the quiz stays English.
 TRAINER_MADE = ("quiz/end_of_course_quiz.ipynb", "quiz/course_evaluation.ipynb", "quiz/pre_test.ipynb")
 #: Cells generated from a content file by a course tool: translated through that file, not as Markdown.
 GENERATED_TAGS = frozenset({"glossary"})
@@ -116,6 +118,10 @@ class Project:
     def edition(self, lang: str) -> Path:
         """The folder of a language's notebooks: ``notebooks/fr/``, same names and layout as ``notebooks/``."""
         return self.notebooks / lang
+
+    def trainer_made(self, lang: str) -> set[str]:
+        """The trainer-made notebooks (``TRAINER_MADE``) that the trainer's tool has written in ``lang``'s edition."""
+        return {name for name in TRAINER_MADE if (self.edition(lang) / name).is_file()}
 
     def english_notebooks(self) -> list[str]:
         """The hand-written English notebooks, as paths inside ``notebooks/`` (``quiz/practice_quiz.ipynb``)."""
@@ -537,12 +543,13 @@ def build_notebooks(project: Project, lang: str = "fr", *, write: bool = True,
     """The French notebooks (text of each file), from the English ones and the ``notebooks`` catalogue.
 
     Same file names, cells and cell ids; each Markdown paragraph is replaced by its translation, links to notebooks
-    not yet in French lead to the English ones, and the first code cell also chooses the course language. Code
+    not yet in French lead to the English ones (a trainer-made notebook is in French once ``ssr-trainer build-quiz``
+    wrote it there), and the first code cell also chooses the course language. Code
     cells are otherwise the English ones. With ``write``, the files are written to ``notebooks/<lang>/``.
     """
     names = sorted(ready_notebooks(project, lang) if names is None else names)
     catalog = _read(project.po(NOTEBOOKS_DOMAIN, lang), lang)
-    french = set(names)
+    french = set(names) | project.trainer_made(lang)  # links to the French evaluation and pre-test stay French
     out = {}
     for name in names:
         nb = nbformat.read(project.notebooks / name, as_version=4)

@@ -14,9 +14,11 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from ssr_widgets.evaluation import EVALUATION_NOTEBOOK, MAX_TEXT, Evaluation, load_evaluation
+from ssr_widgets.evaluation import EVALUATION_NOTEBOOK, MAX_TEXT, NEED, NOTEBOOK_TEXTS, Evaluation, load_evaluation
+from ssr_widgets.translation import SOURCE_LANGUAGE, UI_DOMAIN, translations
 
-__all__ = ["build_evaluation_notebook", "fill_evaluation", "form_notebook", "write_evaluation", "write_form"]
+__all__ = ["build_evaluation_notebook", "fill_evaluation", "form_notebook", "language_code", "write_evaluation",
+           "write_form"]
 
 _FIXED = {"editable": False, "deletable": False}
 
@@ -25,33 +27,46 @@ def _answer_cell(var: str) -> nbformat.NotebookNode:
     return new_code_cell(f'{var} = ""', metadata={"deletable": False, "tags": ["evaluation-answer"]})
 
 
+def language_code(imports: str, language: str) -> str:
+    """The form's first code cell: its imports, and in another language than English the choice of that language
+    (as in the French edition's notebooks: ``set_language("fr")``)."""
+    if language == SOURCE_LANGUAGE:
+        return imports
+    return f'from ssr_widgets import set_language\n{imports}\n\nset_language("{language}")'
+
+
 def build_evaluation_notebook(evaluation: Evaluation) -> nbformat.NotebookNode:
+    """The evaluation notebook in the evaluation's language (``load_evaluation(language=...)``).
+
+    Its cells, their ids, the answer variables and metadata are the same in every language: only the texts differ,
+    so a French form is collected and read exactly as an English one.
+    """
     form = evaluation.form
+    tr = translations(UI_DOMAIN, evaluation.language).gettext
+    text = {key: tr(message) for key, message in NOTEBOOK_TEXTS.items()}
+    need = {required: tr(message) for required, message in NEED.items()}
     required_items = [i for i in form.items if i.required]
     n_answers = sum(f.required for f in evaluation.fields)
     pairs = [i for i in form.items if i.kind == "confidence"]
     pair_note = ""
     if pairs:
         n = next(f.number for f in evaluation.fields if f.item == pairs[0].id)
-        pair_note = (f" Question {n} has two answers for each of the {len(evaluation.objectives)} learning "
-                     f"objectives, so there are {n_answers} required answers in all.")
+        pair_note = " " + text["pairs"].format(n=n, objectives=len(evaluation.objectives), answers=n_answers)
     cells = [
         new_markdown_cell(
-            f"# {form.title}\n\n{form.intro}\n\nIt takes about {form.minutes} minutes.\n\n"
-            "**How to answer**\n\n"
-            "- First run all cells: menu **Run → Run All Cells**. The answer buttons appear after this step.\n"
-            "- Click your answer. Each click is saved in this notebook at once.\n"
-            "- For a comment, type it in the box and press **Save comment**.\n"
-            f"- {len(required_items)} questions are marked **(required)**.{pair_note} "
-            "You get your certificate only when you pass the quiz *and* answer every required question.\n"
-            "- The list at the end shows what is still missing.\n"
-            "- If you cannot click, type the number or letter of your answer between the quotes "
-            'in the cell under the question. For example, for "3" the cell reads `eval_pace = "3"`.\n'
-            "- When you have finished, save the notebook (**File → Save**) to be safe. "
-            "Then submit it together with your quiz, in the same way.",
+            f"# {form.title}\n\n{form.intro}\n\n{text['minutes'].format(minutes=form.minutes)}\n\n"
+            f"**{text['how']}**\n\n"
+            f"- {text['run']}\n"
+            f"- {text['click']}\n"
+            f"- {text['comment']}\n"
+            f"- {text['required'].format(count=len(required_items))}{pair_note} {text['certificate']}\n"
+            f"- {text['list']}\n"
+            f"- {text['type']}\n"
+            f"- {text['save']}",
             metadata=_FIXED,
         ),
-        new_code_cell("from ssr_widgets.evaluation import ask, show_status", metadata=_FIXED),
+        new_code_cell(language_code("from ssr_widgets.evaluation import ask, show_status", evaluation.language),
+                      metadata=_FIXED),
     ]
     groups: dict[str, list] = {}
     for f in evaluation.fields:
@@ -60,45 +75,52 @@ def build_evaluation_notebook(evaluation: Evaluation) -> nbformat.NotebookNode:
     profile_shown = False
     for group, group_fields in groups.items():
         first = group_fields[0]
-        need = "required" if first.required else "optional"
         if first.objective:
             if first.item not in introduced:
                 introduced.add(first.item)
                 item = next(i for i in form.items if i.id == first.item)
-                scale = ", ".join(f"{letter} = {text}" for letter, text in first.choices)
+                scale = ", ".join(f"{letter} = {option}" for letter, option in first.choices)
                 cells.append(new_markdown_cell(
-                    f"## Question {first.number}: your confidence, objective by objective ({need})\n\n"
-                    f"{item.prompt}\n\nScale: {scale}.",
+                    f"## {text['confidence'].format(n=first.number, need=need[first.required])}\n\n"
+                    f"{item.prompt}\n\n{text['scale'].format(scale=scale)}",
                     metadata=_FIXED,
                 ))
             cells.append(new_markdown_cell(f"**{first.objective}.** {first.prompt}", metadata=_FIXED))
         else:
             if first.profile and not profile_shown:
                 profile_shown = True
-                cells.append(new_markdown_cell(f"## About you (optional)\n\n{form.profile_intro}", metadata=_FIXED))
+                cells.append(new_markdown_cell(f"## {text['about_you']}\n\n{form.profile_intro}", metadata=_FIXED))
             options = ""
             if first.options:
-                options = "\n\n" + "\n".join(f"- **{letter}** = {text}" for letter, text in first.choices)
-            cells.append(new_markdown_cell(f"## Question {first.number} ({need})\n\n{first.prompt}{options}",
-                                           metadata=_FIXED))
+                options = "\n\n" + "\n".join(f"- **{letter}** = {option}" for letter, option in first.choices)
+            heading = text["question"].format(n=first.number, need=need[first.required])
+            cells.append(new_markdown_cell(f"## {heading}\n\n{first.prompt}{options}", metadata=_FIXED))
         cells.append(new_code_cell(f'ask("{group}")', metadata=_FIXED))
         cells.extend(_answer_cell(f.var) for f in group_fields)
     cells += [
-        new_markdown_cell("## Before you submit\n\nThis list shows the required answers that are still missing.",
-                          metadata=_FIXED),
+        new_markdown_cell(f"## {text['before_submit']}\n\n{text['status']}", metadata=_FIXED),
         new_code_cell("show_status()", metadata=_FIXED),
-        new_markdown_cell("Thank you. Save the notebook (**File → Save**, or Ctrl+S). "
-                          "Then submit it with your quiz, as your trainer explains.", metadata=_FIXED),
+        new_markdown_cell(text["thanks"], metadata=_FIXED),
     ]
-    return form_notebook(cells)
+    return form_notebook(cells, evaluation.language)
 
 
-def form_notebook(cells: list) -> nbformat.NotebookNode:
-    """A learner form (the evaluation, the pre-test): these cells, for a plain Python 3 kernel."""
-    return new_notebook(cells=cells, metadata={
+def form_notebook(cells: list, language: str = SOURCE_LANGUAGE) -> nbformat.NotebookNode:
+    """A learner form (the evaluation, the pre-test): these cells, for a plain Python 3 kernel.
+
+    The cell ids are the cells' places (``form-07``), not random: the form is the same in every language, cell for
+    cell, and rebuilding it writes the same file. A form in another language than English says so in its metadata,
+    as the French edition's notebooks do.
+    """
+    for n, cell in enumerate(cells):
+        cell.id = f"form-{n:02d}"
+    metadata = {
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
-    })
+    }
+    if language != SOURCE_LANGUAGE:
+        metadata["ssr_course"] = {"language": language}
+    return new_notebook(cells=cells, metadata=metadata)
 
 
 def write_form(nb: nbformat.NotebookNode, folder: Path, name: str) -> Path:
@@ -110,9 +132,11 @@ def write_form(nb: nbformat.NotebookNode, folder: Path, name: str) -> Path:
     return out
 
 
-def write_evaluation(folder: Path, evaluation: Evaluation | None = None) -> Path:
-    """Write ``course_evaluation.ipynb`` into ``folder`` (a release folder or ``notebooks/quiz``)."""
-    return write_form(build_evaluation_notebook(evaluation or load_evaluation()), folder, EVALUATION_NOTEBOOK)
+def write_evaluation(folder: Path, evaluation: Evaluation | None = None, *, language: str = SOURCE_LANGUAGE) -> Path:
+    """Write ``course_evaluation.ipynb`` into ``folder`` (a release folder, ``notebooks/quiz`` or, in French,
+    ``notebooks/fr/quiz``), in ``language`` unless ``evaluation`` is given (then in its own)."""
+    evaluation = evaluation or load_evaluation(language=language)
+    return write_form(build_evaluation_notebook(evaluation), folder, EVALUATION_NOTEBOOK)
 
 
 def fill_evaluation(nb: nbformat.NotebookNode, answers: dict[str, str]) -> nbformat.NotebookNode:

@@ -15,10 +15,12 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
+from ssr_widgets.evaluation import NOTEBOOK_TEXTS as EVALUATION_TEXTS
 from ssr_widgets.loader import load_exercise
-from ssr_widgets.pretest import PRETEST_NOTEBOOK, Pretest, PretestField, load_pretest
+from ssr_widgets.pretest import NOTEBOOK_TEXTS, PRETEST_NOTEBOOK, Pretest, PretestField, load_pretest
+from ssr_widgets.translation import SOURCE_LANGUAGE, UI_DOMAIN, translations
 
-from .evaluation import form_notebook, write_form
+from .evaluation import form_notebook, language_code, write_form
 
 __all__ = ["build_pretest_notebook", "key", "score", "write_pretest"]
 
@@ -26,40 +28,42 @@ _FIXED = {"editable": False, "deletable": False}
 
 
 def build_pretest_notebook(pretest: Pretest) -> nbformat.NotebookNode:
+    """The pre-test notebook in the pre-test's language (``load_pretest(language=...)``): the same cells, ids, answer
+    variables and metadata in every language, so a French pre-test is collected and scored as an English one."""
     form = pretest.form
+    tr = translations(UI_DOMAIN, pretest.language).gettext
+    text = {key: tr(message) for key, message in NOTEBOOK_TEXTS.items()}
+    shared = {key: tr(EVALUATION_TEXTS[key]) for key in ("minutes", "how", "run")}
     n = len(pretest.fields)
     cells = [
         new_markdown_cell(
-            f"# {form.title}\n\n{form.intro}\n\nThere are {n} questions, one for each learning objective. "
-            f"It takes about {form.minutes} minutes.\n\n"
-            "**How to answer**\n\n"
-            "- First run all cells: menu **Run → Run All Cells**. The answer buttons appear after this step.\n"
-            "- Click the answer you think is right. Each click is saved in this notebook at once.\n"
-            "- You do not see whether an answer is right. You meet these questions again, with the reasons, "
-            "in the practice quiz after Section 4.\n"
-            "- If you cannot click, type the letter of your answer between the quotes in the cell under the "
-            'question. For example, for "B" the cell reads `pre_p01 = "B"`.\n'
-            "- When you have finished, save the notebook (**File → Save**). "
-            "Then hand it in now, in the same way as your quiz at the end (your trainer explains how).",
+            f"# {form.title}\n\n{form.intro}\n\n{text['count'].format(n=n)} "
+            f"{shared['minutes'].format(minutes=form.minutes)}\n\n"
+            f"**{shared['how']}**\n\n"
+            f"- {shared['run']}\n"
+            f"- {text['click']}\n"
+            f"- {text['no_feedback']}\n"
+            f"- {text['type']}\n"
+            f"- {text['save']}",
             metadata=_FIXED,
         ),
-        new_code_cell("from ssr_widgets.pretest import ask", metadata=_FIXED),
+        new_code_cell(language_code("from ssr_widgets.pretest import ask", pretest.language), metadata=_FIXED),
     ]
     for f in pretest.fields:
-        options = "\n".join(f"- **{letter}.** {text}" for letter, text in zip(f.letters, f.options, strict=True))
-        cells.append(new_markdown_cell(f"## Question {f.number} ({f.objective})\n\n{f.prompt}\n\n{options}",
-                                       metadata=_FIXED))
+        options = "\n".join(f"- **{letter}.** {option}" for letter, option in zip(f.letters, f.options, strict=True))
+        heading = text["question"].format(n=f.number, objective=f.objective)
+        cells.append(new_markdown_cell(f"## {heading}\n\n{f.prompt}\n\n{options}", metadata=_FIXED))
         cells.append(new_code_cell(f'ask("{f.item_id}")', metadata=_FIXED))
         cells.append(new_code_cell(f'{f.var} = ""', metadata={"deletable": False, "tags": ["pretest-answer"]}))
-    cells.append(new_markdown_cell(
-        "## Thank you\n\nSave the notebook (**File → Save**, or Ctrl+S) and hand it in as your trainer explains. "
-        "Then go on with the course.", metadata=_FIXED))
-    return form_notebook(cells)
+    cells.append(new_markdown_cell(f"## {text['thanks']}\n\n{text['end']}", metadata=_FIXED))
+    return form_notebook(cells, pretest.language)
 
 
-def write_pretest(folder: Path, pretest: Pretest | None = None) -> Path:
-    """Write ``pre_test.ipynb`` into ``folder`` (a release folder, a learner's papers folder or ``notebooks/quiz``)."""
-    return write_form(build_pretest_notebook(pretest or load_pretest()), folder, PRETEST_NOTEBOOK)
+def write_pretest(folder: Path, pretest: Pretest | None = None, *, language: str = SOURCE_LANGUAGE) -> Path:
+    """Write ``pre_test.ipynb`` into ``folder`` (a release folder, a learner's papers folder, ``notebooks/quiz`` or,
+    in French, ``notebooks/fr/quiz``), in ``language`` unless ``pretest`` is given (then in its own)."""
+    pretest = pretest or load_pretest(language=language)
+    return write_form(build_pretest_notebook(pretest), folder, PRETEST_NOTEBOOK)
 
 
 def key(pretest: Pretest, f: PretestField) -> str:

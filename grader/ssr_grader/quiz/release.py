@@ -53,7 +53,8 @@ def build_quiz(course: Course, learner_copy: Path | None = None, *, sample_bank:
 
     A quiz from the public sample bank certifies nothing (its keys are public): it is refused unless
     ``sample_bank`` says this is a test or a demonstration. ``learner_copy`` writes the paper of a
-    sample learner (a public demo of the quiz, for the course repository), from the sample bank only.
+    sample learner (a public demo of the quiz, for the course repository), from the sample bank only; the evaluation
+    and the pre-test are written beside it, and in French in the French edition (:func:`learner_editions`).
 
     Once learners have submitted, a *changed* quiz is refused unless ``replace_graded_quiz``: nbgrader
     would grade the existing submissions against the new questions and hidden tests. Rebuilding an
@@ -104,7 +105,20 @@ def build_quiz(course: Course, learner_copy: Path | None = None, *, sample_bank:
         atomic_write_text(learner_copy, nbformat.writes(learner_notebook(course, SAMPLE_LEARNER, draw)))
         write_evaluation(learner_copy.parent)
         write_pretest(learner_copy.parent)
+        for language, folder in learner_editions(learner_copy).items():
+            write_evaluation(folder, language=language)
+            write_pretest(folder, language=language)
     return released
+
+
+def learner_editions(learner_copy: Path) -> dict[str, Path]:
+    """Where the learner copies of the evaluation and the pre-test go in each other language of the course: the same
+    place in that language's edition (``notebooks/quiz/`` → ``notebooks/fr/quiz/``), where its welcome page links to
+    them. The quiz itself stays English: its item bank is not translated."""
+    from ssr_widgets.translation import LANGUAGES, SOURCE_LANGUAGE
+
+    here = learner_copy.parent
+    return {lang: here.parent / lang / here.name for lang in LANGUAGES if lang != SOURCE_LANGUAGE}
 
 
 def release_to_exchange(course: Course, students: list[str]) -> Path:
