@@ -65,6 +65,8 @@ def test_the_site_holds_everything_it_loads(site):
     # every course notebook is there, and only the learner copies
     names = {p.relative_to(site / "files").as_posix() for p in (site / "files").rglob("*.ipynb")}
     assert "quiz/end_of_course_quiz.ipynb" in names and "01_concept.ipynb" in names
+    # and the French edition, as built (notebooks/fr/)
+    assert {"fr/00_welcome.ipynb", "fr/01_concept.ipynb", "fr/04_support.ipynb", "fr/glossary.ipynb"} <= names
     assert not any("source" in n or "release" in n for n in names)
     # nbgrader's instructor tools are not part of a learner's site
     assert not (site / "extensions" / "@jupyter" / "nbgrader").exists()
@@ -339,6 +341,35 @@ def test_every_section_offline_each_kind_answered_and_kept_across_reloads(site, 
         assert any(u.endswith("ssr_course-0.1.0-py3-none-any.whl") for u in browser.requested)
     print(f"first exercise on the page after {first_exercise_s:.1f} s; each Check or Save took at most "
           f"{max(took):.1f} s")
+
+
+@pytest.mark.browser
+def test_the_french_edition_runs_offline(site):
+    """A francophone learner opens the French Section 1 in the offline site: its exercises, buttons and feedback
+    are French (the kernel reads the French catalogues from the course's wheel), marked lang="fr" for screen
+    readers, and the answer is saved as in English (option ids)."""
+    require_chromium()
+    from ssr_widgets.loader import load_exercise
+    from ssr_widgets.translation import set_language
+
+    from .offline_harness import offline_browser, serve_site
+
+    set_language("fr")
+    try:
+        ex = load_exercise(SINGLE)
+    finally:
+        set_language("en")
+    right = next(o for o in ex.options if o.correct)
+    with serve_site(site) as base, offline_browser(base) as browser:
+        page = browser.page
+        open_and_run(page, base, "fr/01_concept.ipynb")
+        widget = exercise(page, ex.title)
+        widget.scroll_into_view_if_needed()
+        assert widget.get_attribute("lang") == "fr"
+        widget.get_by_role("radio", name=right.text, exact=True).check()
+        _press(widget, "Vérifier", "Bonne réponse.")
+        assert "Correct." not in widget.inner_text()
+        assert site_requests_outside(browser) == []
 
 
 @pytest.mark.browser

@@ -44,6 +44,15 @@ COURSE_NOTEBOOKS = (
     "glossary.ipynb", "quiz/practice_quiz.ipynb", "quiz/end_of_course_quiz.ipynb", "quiz/course_evaluation.ipynb",
 )
 
+
+def french_notebooks() -> list[str]:
+    """The French edition as far as it is built (``notebooks/fr/``, same names as the English): a francophone
+    learner opens ``fr/00_welcome.ipynb``. Its links to notebooks not yet in French lead to the English ones."""
+    edition = NOTEBOOKS / "fr"
+    return sorted(p.relative_to(NOTEBOOKS).as_posix() for p in edition.rglob("*.ipynb")
+                  if ".ipynb_checkpoints" not in p.parts)
+
+
 #: What the kernel imports besides the course: Pyodide's package manager and what the kernel's start-up installs.
 KERNEL_PACKAGES = ("micropip", "comm", "jedi", "ipython")
 #: This project's distribution name; its wheel goes in the site like any other.
@@ -342,7 +351,7 @@ def write_lite_dir(lite: Path, pyodide_dir: Path, wheels: dict[str, Wheel], lock
     (static / "pyodide-lock.json").write_text(json.dumps(site_lock(lock, wheels), indent=1), encoding="utf-8")
 
     files = lite / "files"
-    for rel in COURSE_NOTEBOOKS:
+    for rel in (*COURSE_NOTEBOOKS, *french_notebooks()):
         (files / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(NOTEBOOKS / rel, files / rel)
 
