@@ -37,7 +37,8 @@ from .conftest import ROOT
 
 PROJECT = Project.here()
 #: The French notebooks the catalogues make: every hand-written English notebook and the glossary page (its list
-#: written by the glossary tool in French); not the trainer-made quiz, evaluation and pre-test (``build-quiz``).
+#: written by the glossary tool in French); not the trainer-made quiz, evaluation and pre-test (``build-quiz`` writes
+#: the French evaluation and pre-test: ``tests/test_french_forms.py``).
 EXPECTED_FRENCH = ("00_welcome.ipynb", "01_concept.ipynb", "02_context.ipynb", "03_actors.ipynb", "04_support.ipynb",
                    "glossary.ipynb", "quiz/practice_quiz.ipynb")
 #: The French notebooks the catalogues make ready now (the ones built in notebooks/fr/): see the tests of (e).
@@ -226,7 +227,16 @@ def test_the_french_notebooks_are_the_ones_the_catalogues_make_ready():
         assert (name in FRENCH_NOTEBOOKS) == (check(PROJECT, "fr", scope) == []), name
     built = {p.relative_to(PROJECT.edition("fr")).as_posix() for p in PROJECT.edition("fr").rglob("*.ipynb")
              if ".ipynb_checkpoints" not in p.parts}
-    assert built == set(FRENCH_NOTEBOOKS), "run: python -m ssr_widgets.translation build"
+    # and the French evaluation and pre-test, which the trainer's tool writes (ssr-trainer build-quiz), not the catalogue
+    assert PROJECT.trainer_made("fr") == {"quiz/course_evaluation.ipynb", "quiz/pre_test.ipynb"}
+    assert built == set(FRENCH_NOTEBOOKS) | PROJECT.trainer_made("fr"), "run: python -m ssr_widgets.translation build"
+
+
+def test_the_french_welcome_page_leads_to_the_french_evaluation_and_pre_test():
+    """Trainer-made French notebooks are in the edition: its links to them stay inside it, not ``../quiz/``."""
+    text = (PROJECT.edition("fr") / "00_welcome.ipynb").read_text(encoding="utf-8")
+    assert "](quiz/pre_test.ipynb)" in text and "../quiz/pre_test.ipynb" not in text
+    assert build_notebooks(PROJECT, "fr", write=False)["00_welcome.ipynb"] == text
 
 
 # -- (d) French content: the same ids and answer keys, French feedback ----------------------------------------------
