@@ -226,3 +226,14 @@ def restart_kernel(page) -> None:
 def exercise(page, title: str):
     """The exercise widget whose heading is ``title``."""
     return page.locator(".ssr-exercise", has_text=title).first
+
+
+def save_a_copy(page, folder: Path) -> Path:
+    """On the welcome page: Save a copy, then download it from the link, as a learner keeps their work."""
+    panel = page.locator(".ssr-copy-panel")
+    panel.get_by_role("button", name="Save a copy").click()
+    with page.expect_download() as download:
+        panel.get_by_role("link", name="Download ssr-progress-").click()
+    copy = folder / download.value.suggested_filename
+    download.value.save_as(copy)
+    return copy

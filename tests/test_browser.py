@@ -18,6 +18,7 @@ from .lab_harness import (
     require_chromium,
     restart_kernel,
     run_all,
+    save_a_copy,
 )
 
 pytestmark = pytest.mark.browser
@@ -113,12 +114,8 @@ def test_a_copy_of_the_work_is_downloaded_and_restored_from_the_welcome_page(lab
             "updated": "2026-11-30T08:00:00+00:00"}}}), encoding="utf-8")
         open_notebook(page, lab, "00_welcome.ipynb")
         run_all(page)
+        copy = save_a_copy(page, tmp_path)
         panel = page.locator(".ssr-copy-panel")
-        panel.get_by_role("button", name="Save a copy").click()
-        with page.expect_download() as download:
-            panel.get_by_role("link", name="Download ssr-progress-").click()
-        copy = tmp_path / download.value.suggested_filename
-        download.value.save_as(copy)
         assert copy.name.startswith("ssr-progress-") and copy.suffix == ".json"
         assert json.loads(copy.read_text(encoding="utf-8")) == json.loads(progress.read_text(encoding="utf-8"))
 

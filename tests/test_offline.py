@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
-from .lab_harness import exercise, require_chromium, run_all
+from .lab_harness import exercise, require_chromium, run_all, save_a_copy
 
 pytestmark = pytest.mark.slow
 
@@ -86,7 +86,7 @@ def test_no_answer_key_in_the_site(site):
         hits += [f"{wheel.name}: {h}" for h in wheel_hits]
         hits += [f"{wheel.name}: {n}" for n in names if n.endswith(("item_bank.yml", "/quiz.yml", "rubric.md"))]
     assert hits == []
-    for name in ("item_bank.yml", "rubric.md", "course_secret.key", "gradebook.db"):
+    for name in ("item_bank.yml", "item_bank.fr.yml", "rubric.md", "course_secret.key", "gradebook.db"):
         assert not list(site.rglob(name)), name
 
 
@@ -314,12 +314,7 @@ def test_every_section_offline_each_kind_answered_and_kept_across_reloads(site, 
         assert page.locator(".jp-NotebookPanel").count() == 1
         total = page.locator(".jp-OutputArea-output", has_text="In total:").first
         total.wait_for()
-        panel = page.locator(".ssr-copy-panel")
-        panel.get_by_role("button", name="Save a copy").click()
-        with page.expect_download() as download:
-            panel.get_by_role("link", name="Download ssr-progress-").click()
-        copy = tmp_path / download.value.suggested_filename
-        download.value.save_as(copy)
+        copy = save_a_copy(page, tmp_path)
         saved = json.loads(copy.read_text(encoding="utf-8"))["exercises"]
         got = {ref: saved.get(ref, {}).get("answer") for ref in answers}
         got[MULTIPLE] = sorted(got[MULTIPLE] or [])

@@ -82,7 +82,8 @@ KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 #: instructor tools, say) stays out.
 LAB_EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "anywidget", "@jupyterlite/pyodide-kernel-extension")
 #: Files of the trainer's that must never be in a learner's site (checked after the build).
-TRAINER_FILES = ("item_bank.yml", "quiz.yml", "rubric.md", "course_secret.key", "gradebook.db", "issuer.yml")
+TRAINER_FILES = ("item_bank.yml", "item_bank.fr.yml", "quiz.yml", "rubric.md", "course_secret.key", "gradebook.db",
+                 "issuer.yml")
 
 
 class OfflineBuildError(RuntimeError):
