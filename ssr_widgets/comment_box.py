@@ -9,8 +9,32 @@ from __future__ import annotations
 import functools
 
 from ._static import esm_source
+from .translation import N_, _
 
-__all__ = ["comment"]
+__all__ = ["TEXTS", "comment", "comment_texts"]
+
+#: Every text the box shows or a screen reader announces (``static/comment_box.js`` has none of its own). Sent in
+#: the widget's ``texts`` trait, translated into the kernel's course language; the browser fills the {placeholders}.
+TEXTS = {
+    "labelled": N_("{label}: {text}"),
+    "save": N_("Save comment"),
+    "cannot_save": N_('This screen cannot save text from here. Type your comment between the quotes in the cell '
+                      'below: {example} . Do not use the " sign inside your comment.'),
+    "no_cell": N_("The answer cell for this comment is missing. Ask your trainer for a fresh copy."),
+    "is_saved": N_("Your comment is saved."),
+    "none_saved": N_("No comment saved yet."),
+    "saving": N_("Saving…"),
+    "saved": N_("Saved. Your comment is in the notebook."),
+    "saved_empty": N_("Saved. The comment is now empty."),
+    "not_saved": N_("Your comment could not be saved to disk: {error}. Save the notebook with Ctrl+S (Cmd+S on a Mac)."),
+    # {button} is the text of the "save" button above
+    "unsaved": N_("Not saved yet: press {button}."),
+}
+
+
+def comment_texts() -> dict[str, str]:
+    """The box's texts in the course language of this kernel (:func:`ssr_widgets.translation.set_language`)."""
+    return {key: _(text) for key, text in TEXTS.items()}
 
 
 @functools.cache
@@ -27,6 +51,11 @@ def comment_box_class():
         label = traitlets.Unicode(help="short name, e.g. 'Improve (optional)'").tag(sync=True)
         prompt = traitlets.Unicode(help="the question").tag(sync=True)
         max_length = traitlets.Int(5000).tag(sync=True)
+        texts = traitlets.Dict(traitlets.Unicode(), help="the box's own texts, in the course language").tag(sync=True)
+
+        @traitlets.default("texts")
+        def _course_language_texts(self):
+            return comment_texts()
 
     return CommentBox
 

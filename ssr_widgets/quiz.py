@@ -16,8 +16,33 @@ import functools
 import os
 
 from ._static import esm_source
+from .translation import N_, _
 
-__all__ = ["choose", "quiz_answer_class"]
+__all__ = ["TEXTS", "choose", "quiz_answer_class", "quiz_texts"]
+
+#: Every text the control shows or a screen reader announces (``static/quiz_answer.js`` has none of its own).
+#: Sent in the widget's ``texts`` trait, translated into the kernel's course language; the browser fills the
+#: {placeholders}.
+TEXTS = {
+    "labelled": N_("{label}: {text}"),
+    "choose_one": N_("choose one answer"),
+    "choose_all": N_("choose all answers that apply"),
+    "cannot_save": N_("This screen cannot save clicks. Type your answer in the answer cell below, between the quotes. "
+                      "For example, if your answer is {letter}, the cell reads: {example}"),
+    "no_cell": N_("The answer cell for {question} is missing. Ask your trainer for a fresh copy of the quiz."),
+    "recorded": N_("Recorded answer: {letters}."),
+    "none_recorded": N_("No answer recorded yet."),
+    "saving": N_("Saving…"),
+    "saved": N_("Saved. Recorded answer: {letters}."),
+    "saved_none": N_("Saved. No answer recorded."),
+    "not_saved": N_("Your answer is in the notebook but could not be saved to disk: {error}. "
+                    "Save the notebook with Ctrl+S (Cmd+S on a Mac)."),
+}
+
+
+def quiz_texts() -> dict[str, str]:
+    """The control's texts in the course language of this kernel (:func:`ssr_widgets.translation.set_language`)."""
+    return {key: _(text) for key, text in TEXTS.items()}
 
 
 @functools.cache
@@ -40,6 +65,13 @@ def quiz_answer_class():
         prompt = traitlets.Unicode("", help="the question, shown in the control and read by screen readers").tag(
             sync=True
         )
+        texts = traitlets.Dict(traitlets.Unicode(), help="the control's own texts, in the course language").tag(
+            sync=True
+        )
+
+        @traitlets.default("texts")
+        def _course_language_texts(self):
+            return quiz_texts()
 
     return QuizAnswer
 

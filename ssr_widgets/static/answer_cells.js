@@ -74,3 +74,14 @@ function keepKeysInWidget(element) {
     event.stopPropagation();
   });
 }
+
+// A text the learner sees or hears, in the course language. Python sends every one of them in the
+// widget's `texts` trait, translated with gettext in the kernel's language (the TEXTS of
+// ssr_widgets/quiz.py, comment_box.py and evaluation_status.py), so the browser code holds no
+// English of its own. {name} placeholders are filled from `values`; a key Python did not send
+// shows as itself (a visible bug, never a silent English text).
+function say(model, key, values) {
+  const texts = model.get("texts") || {};
+  const text = typeof texts[key] === "string" ? texts[key] : key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (values && name in values ? String(values[name]) : whole));
+}

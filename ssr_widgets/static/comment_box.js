@@ -17,7 +17,7 @@ function render({ model, el }) {
   label.htmlFor = id;
   label.style.display = "block";
   label.style.fontWeight = "bold";
-  label.textContent = `${model.get("label")}: ${model.get("prompt")}`;
+  label.textContent = say(model, "labelled", { label: model.get("label"), text: model.get("prompt") });
   const area = document.createElement("textarea");
   area.id = id;
   area.rows = 4;
@@ -26,7 +26,7 @@ function render({ model, el }) {
   area.maxLength = model.get("max_length");
   const button = document.createElement("button");
   button.type = "button";
-  button.textContent = "Save comment";
+  button.textContent = say(model, "save");
   button.className = "jupyter-button";
   const status = document.createElement("p");
   status.setAttribute("role", "status");
@@ -35,43 +35,42 @@ function render({ model, el }) {
   el.appendChild(box);
 
   if (!context) {
-    status.textContent = `This screen cannot save text from here. Type your comment between the quotes in the cell below: ${answerId} = "..." . Do not use the " sign inside your comment.`;
+    status.textContent = say(model, "cannot_save", { example: `${answerId} = "..."` });
     area.disabled = true;
     button.disabled = true;
     return;
   }
   const cell = findAnswerCell(context, answerId);
   if (!cell) {
-    status.textContent = "The answer cell for this comment is missing. Ask your trainer for a fresh copy.";
+    status.textContent = say(model, "no_cell");
     area.disabled = true;
     button.disabled = true;
     return;
   }
   let saved = answerValue(cellSource(cell), answerId);
   area.value = saved;
-  status.textContent = saved ? "Your comment is saved." : "No comment saved yet.";
+  status.textContent = saved ? say(model, "is_saved") : say(model, "none_saved");
 
   const save = makeRecorder(context, cell);
   const record = () => {
     const text = area.value.trim();
     if (text === saved) return;
-    status.textContent = "Saving…";
+    status.textContent = say(model, "saving");
     save(`${answerId} = ${JSON.stringify(text)}`)
       .then(() => {
         saved = text;
-        status.textContent = text ? "Saved. Your comment is in the notebook." : "Saved. The comment is now empty.";
+        status.textContent = text ? say(model, "saved") : say(model, "saved_empty");
         el.dataset.saved = text;
         el.dispatchEvent(new CustomEvent("ssr-answer-saved", { detail: text, bubbles: true }));
       })
       .catch((err) => {
-        status.textContent = "Your comment could not be saved to disk: " + err +
-          ". Save the notebook with Ctrl+S (Cmd+S on a Mac).";
+        status.textContent = say(model, "not_saved", { error: err });
       });
   };
   button.addEventListener("click", record);
   area.addEventListener("blur", record);
   area.addEventListener("input", () => {
-    if (area.value.trim() !== saved) status.textContent = "Not saved yet: press Save comment.";
+    if (area.value.trim() !== saved) status.textContent = say(model, "unsaved", { button: say(model, "save") });
   });
 }
 

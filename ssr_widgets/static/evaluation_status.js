@@ -19,17 +19,18 @@ function render({ model, el }) {
   el.appendChild(box);
 
   if (!context) {
-    heading.textContent = "This screen cannot check your answers. Make sure every required question has an answer.";
+    heading.textContent = say(model, "cannot_check");
     return;
   }
   // The same rule as the trainer tools (ssr_widgets/evaluation.py): a rating or choice counts only
-  // when it is exactly one of its letters; a comment counts when it is not blank.
+  // when it is exactly one of its letters; a comment counts when it is not blank. An item of the
+  // list is the answer's label, followed by why the answer does not count when there is one.
   const problem = (r) => {
     const cell = findAnswerCell(context, r.var);
     const value = cell ? answerValue(cellSource(cell), r.var).trim() : "";
-    if (!value) return "no answer yet";
+    if (!value) return { why: "" };
     if (r.letters.length && !r.letters.includes(value.toUpperCase())) {
-      return `"${value}" is not a valid answer: use one of ${r.letters.join(", ")}`;
+      return { why: say(model, "invalid", { value, letters: r.letters.join(", ") }) };
     }
     return null;
   };
@@ -37,12 +38,11 @@ function render({ model, el }) {
     const missing = required.map((r) => [r, problem(r)]).filter(([, why]) => why);
     list.replaceChildren(...missing.map(([r, why]) => {
       const li = document.createElement("li");
-      li.textContent = why === "no answer yet" ? r.label : `${r.label}: ${why}`;
+      li.textContent = why.why ? say(model, "labelled", { label: r.label, text: why.why }) : r.label;
       return li;
     }));
-    heading.textContent = missing.length
-      ? `Still missing: ${missing.length} of ${required.length} required answers.`
-      : `Complete: all ${required.length} required answers are recorded. Save the notebook and submit it with your quiz.`;
+    const counts = { missing: missing.length, required: required.length };
+    heading.textContent = missing.length ? say(model, "still_missing", counts) : say(model, "complete", counts);
     el.dataset.missing = String(missing.length);
   };
   update();

@@ -30,7 +30,7 @@ function render({ model, el }) {
   form.style.border = "1px solid #888";
   form.style.padding = "0.5em 0.8em";
   const legend = document.createElement("legend");
-  legend.textContent = `${question}: ${multiple ? "choose all answers that apply" : "choose one answer"}`;
+  legend.textContent = say(model, "labelled", { label: question, text: say(model, multiple ? "choose_all" : "choose_one") });
   form.appendChild(legend);
   const promptText = model.get("prompt");
   if (promptText) {
@@ -73,22 +73,22 @@ function render({ model, el }) {
   const typed = (value) => `${answerId} = "${value}"`;
 
   if (!context) {
-    status.textContent =
-      "This screen cannot save clicks. Type your answer in the answer cell below, between the quotes. " +
-      `For example, if your answer is ${letters[0]}, the cell reads: ` + typed(letters[0]);
+    status.textContent = say(model, "cannot_save", { letter: letters[0], example: typed(letters[0]) });
     inputs.forEach((inp) => (inp.disabled = true));
     return;
   }
 
   const cell = findAnswerCell(context, answerId);
   if (!cell) {
-    status.textContent = `The answer cell for ${question} is missing. Ask your trainer for a fresh copy of the quiz.`;
+    status.textContent = say(model, "no_cell", { question });
     inputs.forEach((inp) => (inp.disabled = true));
     return;
   }
   const current = parseAnswer(cellSource(cell), answerId, letters, multiple);
   show(current);
-  status.textContent = current.length ? `Recorded answer: ${current.join(", ")}.` : "No answer recorded yet.";
+  status.textContent = current.length
+    ? say(model, "recorded", { letters: current.join(", ") })
+    : say(model, "none_recorded");
 
   // Keep in step when the learner types in the answer cell instead of clicking.
   const onCellChange = () => show(parseAnswer(cellSource(cell), answerId, letters, multiple));
@@ -98,18 +98,17 @@ function render({ model, el }) {
   const record = () => {
     const picked = inputs.filter((inp) => inp.checked).map((inp) => inp.value);
     const value = picked.join("");
-    status.textContent = "Saving…";
+    status.textContent = say(model, "saving");
     save(typed(value))
       .then(() => {
         status.textContent = picked.length
-          ? `Saved. Recorded answer: ${picked.join(", ")}.`
-          : "Saved. No answer recorded.";
+          ? say(model, "saved", { letters: picked.join(", ") })
+          : say(model, "saved_none");
         el.dataset.saved = value;
         el.dispatchEvent(new CustomEvent("ssr-answer-saved", { detail: value, bubbles: true }));
       })
       .catch((err) => {
-        status.textContent = "Your answer is in the notebook but could not be saved to disk: " + err +
-          ". Save the notebook with Ctrl+S (Cmd+S on a Mac).";
+        status.textContent = say(model, "not_saved", { error: err });
       });
   };
   inputs.forEach((inp) => inp.addEventListener("change", record));
