@@ -117,8 +117,9 @@ class Glossary(_Frozen):
 
     @property
     def alphabetical(self) -> tuple[Term, ...]:
-        """The terms as the glossary page lists them: in alphabetical order of their headings."""
-        return tuple(sorted(self.terms, key=lambda t: t.heading.casefold()))
+        """The terms as the glossary page lists them: in alphabetical order of their headings, as a dictionary has it
+        in either language (accents and capitals do not count)."""
+        return tuple(sorted(self.terms, key=lambda t: _sort_key(t.heading)))
 
     def term(self, term_id: str) -> Term:
         for t in self.terms:
@@ -191,7 +192,7 @@ def glossary_markdown(glossary: Glossary | None = None, *, language: str = SOURC
     g = glossary or load_glossary(language=language)
     english = {t.id: t for t in load_glossary().terms} if language != SOURCE_LANGUAGE else {}
     lines = ['<dl class="ssr-glossary">']
-    for t in sorted(g.terms, key=lambda t: _sort_key(t.heading)):
+    for t in g.alphabetical:
         sources = "; ".join(
             f'<a href="{_e(s.url)}">{_e(s.title)}</a>' if s.url else _e(s.title) for s in t.sources)
         lines.append(f'<dt id="{t.id}"><dfn>{_e(t.heading)}</dfn></dt>')

@@ -127,3 +127,14 @@ def submit_evaluation(course: Course, student: str, answers: dict[str, str]) -> 
         quiz = (received_dir(course, student) / record["originals"] / course.quiz.notebook).read_bytes()
     accept(course, Incoming(student, "test", quiz=quiz, evaluation=evaluation))
     return course.root / "submitted" / student / course.quiz.assignment / EVALUATION_NOTEBOOK
+
+
+def install_issuer_key(course: Course, folder: Path) -> Path:
+    """Make an issuer key in ``folder`` and put its public half in the course's issuer.yml; the key's path."""
+    from ssr_grader.credentials.issuer_key import create_key, load_key
+
+    key_path = create_key(folder / "keys" / "issuer-key.json")
+    issuer_yml = course.root / "issuer.yml"
+    issuer_yml.write_text(issuer_yml.read_text().replace("public_key: null",
+                                                        f"public_key: {load_key(key_path).public_multibase}"))
+    return key_path

@@ -17,6 +17,7 @@ from ssr_grader.grading.batch import grade_cohort
 from .quiz_helpers import (
     complete_evaluation,
     fill,
+    install_issuer_key,
     keys,
     known_mix,
     make_course,
@@ -61,10 +62,7 @@ def cohort(tmp_path_factory):
             submit_evaluation(course, student, evaluation)
     outcomes = grade_cohort(course, workers=1, progress=False)
     assert all(o.graded for o in outcomes)
-    key_path = create_key(tmp / "keys" / "issuer-key.json")
-    issuer_yml = course.root / "issuer.yml"
-    issuer_yml.write_text(issuer_yml.read_text().replace("public_key: null",
-                                                        f"public_key: {load_key(key_path).public_multibase}"))
+    key_path = install_issuer_key(course, tmp)
     return course, key_path, tmp
 
 

@@ -11,18 +11,28 @@ import json
 import unicodedata
 from datetime import datetime, timezone
 
+import nbformat
 import pypdf
 import pytest
 from click.testing import CliRunner
 
 from ssr_grader.cli import main
-from ssr_grader.credentials.issuer_key import create_key, load_key
+from ssr_grader.credentials.issuer_key import load_key
 from ssr_grader.credentials.issuing import issue_all, standings
 from ssr_grader.credentials.openbadge import verify_file
 from ssr_grader.grading.batch import grade_cohort
 from ssr_grader.intake.roster import LANGUAGES_FILE, learner_languages
 
-from .quiz_helpers import complete_evaluation, fill, keys, make_course, paper, submit_evaluation, submit_files
+from .quiz_helpers import (
+    complete_evaluation,
+    fill,
+    install_issuer_key,
+    keys,
+    make_course,
+    paper,
+    submit_evaluation,
+    submit_files,
+)
 
 ROSTER = """id,first name,last name,email,language
 amina,Amina,Diallo,amina@example.org,Français
@@ -46,13 +56,16 @@ def cohort(tmp_path_factory):
     assert result.exit_code == 0, result.output
     assert "Certificate languages: 1 English, 1 French" in result.output
     for student in ("amina", "bo"):
-        submit_files(course, student, fill(paper(course, student), keys(course, student)))
+        nb = fill(paper(course, student), keys(course, student))
+        # each learner's file claims the other language, in its metadata and in an added cell: it counts for nothing
+        claim = "en" if student == "amina" else "fr"
+        nb.metadata["ssr_course"] = {"language": claim}
+        nb.metadata["language"] = claim
+        nb.cells.append(nbformat.v4.new_code_cell(f'set_language("{claim}")', metadata={"tags": [f"lang-{claim}"]}))
+        submit_files(course, student, nb)
         submit_evaluation(course, student, complete_evaluation(3))
     assert all(o.graded for o in grade_cohort(course, workers=1, progress=False))
-    key_path = create_key(tmp / "keys" / "issuer-key.json")
-    issuer_yml = course.root / "issuer.yml"
-    issuer_yml.write_text(issuer_yml.read_text().replace("public_key: null",
-                                                        f"public_key: {load_key(key_path).public_multibase}"))
+    key_path = install_issuer_key(course, tmp)
     return course, key_path, tmp
 
 
