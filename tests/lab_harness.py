@@ -188,6 +188,23 @@ def _menu(page, menu: str, command: str) -> None:
     page.locator(f'.lm-Menu-item[data-command="{command}"]').click()
 
 
+def save_notebook(page) -> None:
+    """File → Save, and wait for the server's answer to that very save.
+
+    The tab's unsaved mark is not enough to wait on: the quiz control has already saved each answer, so the mark
+    can be gone before this save even starts; and Jupyter Server writes a notebook in place (its atomic_writing
+    truncates the file and keeps a backup beside it), so a copy taken meanwhile, by nbgrader's submit for one, is
+    empty. Seen once in CI: a hub submission collected as "not valid JSON at line 1".
+    """
+    def is_save(response) -> bool:
+        return response.request.method == "PUT" and "/api/contents/" in response.url
+
+    with page.expect_response(is_save, timeout=60_000) as answer:
+        _menu(page, "File", "docmanager:save")
+    assert answer.value.ok, f"the save was refused: {answer.value.status} {answer.value.url}"
+    page.wait_for_selector(".jp-mod-current.jp-mod-dirty", state="detached")
+
+
 def run_all(page) -> None:
     """Run → Run All Cells, then wait until no cell is queued or running and the kernel is idle.
 

@@ -14,7 +14,15 @@ from ssr_grader.grading.autograde import autograde_all
 from ssr_grader.grading.batch import grade_cohort
 from ssr_grader.quiz.papers import learner_draw
 
-from .lab_harness import _menu, chromium_page, jupyterlab, open_notebook, require_chromium, restart_kernel, run_all
+from .lab_harness import (
+    chromium_page,
+    jupyterlab,
+    open_notebook,
+    require_chromium,
+    restart_kernel,
+    run_all,
+    save_notebook,
+)
 from .lms_fixtures import Person, collect_from_moodle
 from .quiz_helpers import answer_cells, fill, known_mix, make_course, paper, submit_files
 
@@ -164,8 +172,7 @@ def test_two_learners_answer_their_own_papers_and_are_graded_against_their_own_k
                 f"{letter}. {o.text}" for letter, o in mine.options()]
             answer_by_clicking(page, draws[student], plan[student]["clicks"])
             answer_by_keyboard(page, *plan[student]["keyboard"])
-            _menu(page, "File", "docmanager:save")
-            page.wait_for_selector(".jp-mod-current.jp-mod-dirty", state="detached")
+            save_notebook(page)
         by_key, key_letter = plan[student]["keyboard"]
         given = {**plan[student]["clicks"], by_key.slot: key_letter}
         blank = {k.removeprefix("answer_"): c.source for k, c in answer_cells(paper(course, student)).items()}

@@ -152,7 +152,7 @@ def test_a_cohort_day_on_the_hub(tmp_path):
     from ssr_grader.course import open_course
     from ssr_grader.quiz.papers import learner_draw
 
-    from .lab_harness import CHROMIUM, CHROMIUM_ARGS, _menu, require_chromium, run_all
+    from .lab_harness import CHROMIUM, CHROMIUM_ARGS, require_chromium, run_all, save_notebook
     from .quiz_helpers import make_course, wrong
     from .test_browser_quiz import answer_by_clicking
 
@@ -274,8 +274,7 @@ def test_a_cohort_day_on_the_hub(tmp_path):
                     timeout=120_000)
                 run_all(page)
                 answer_by_clicking(page, draw, answers)
-                _menu(page, "File", "docmanager:save")
-                page.wait_for_selector(".jp-mod-current.jp-mod-dirty", state="detached")
+                save_notebook(page)
                 status, text = _page_api(page, "POST", f"/user/{amina}/assignments/submit",
                                          {"course_id": COURSE, "assignment_id": course.quiz.assignment})
                 assert status == 200 and '"submitted"' in text, text[:2000]
