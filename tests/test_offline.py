@@ -210,13 +210,14 @@ def _open_exercise(page, base: str, notebook: str, ref: str):
 
 @pytest.mark.browser
 def test_every_section_offline_each_kind_answered_and_kept_across_reloads(site, tmp_path):
-    """Issue 15's done-when, with no network: one notebook of each section opened, one exercise of each kind
-    answered by clicking, the page reloaded as soon as an answer's feedback shows (no waiting), and every answer
-    kept: the reloaded section shows its saved answers, and the welcome page, opened last, counts them and saves a
-    copy of the learner's file that holds exactly the answers given, the last one given before leaving a page
-    included."""
+    """Issue 15's done-when, with no network: one notebook of each section opened (Section 2 in the French edition),
+    one exercise of each kind answered by clicking, the page reloaded as soon as an answer's feedback shows (no
+    waiting), and every answer kept: the reloaded section shows its saved answers, and the welcome page, opened
+    last, counts them and saves a copy of the learner's file that holds exactly the answers given, the last one
+    given before leaving a page included."""
     require_chromium()
     from ssr_widgets.loader import load_exercise
+    from ssr_widgets.translation import set_language
 
     from .offline_harness import offline_browser, serve_site
 
@@ -266,14 +267,24 @@ def test_every_section_offline_each_kind_answered_and_kept_across_reloads(site, 
         answers[SORT_REF] = {it.id: it.category for it in ex.items}
         answers[SORT_REF][ex.items[0].id] = next(c for c, lb in labels.items() if lb == moved)
 
-        # Section 2: the written work (the Section 1 page left at once after its last save)
+        # Section 2, in the French edition (a francophone learner's path; the same progress file): the written
+        # work, with French labels, button and feedback, marked lang="fr" for screen readers
         leave(page)
-        ex, widget = _open_exercise(page, base, "02_context.ipynb", WRITE)
+        set_language("fr")
+        try:
+            ex = load_exercise(WRITE)
+        finally:
+            set_language("en")
+        open_and_run(page, base, "fr/02_context.ipynb")
+        widget = exercise(page, ex.title)
+        widget.scroll_into_view_if_needed()
+        assert widget.get_attribute("lang") == "fr"
         texts = {}
         for field in ex.fields:
-            texts[field.id] = f"Offline, my {field.label.lower()}: kept in this browser."
+            texts[field.id] = f"Hors ligne, ma partie « {field.label} » : gardée dans ce navigateur."
             widget.get_by_label(field.label, exact=True).fill(texts[field.id])
-        took.append(_press(widget, "Save my work", "Saved. Every part is written."))
+        took.append(_press(widget, "Enregistrer mon travail", "Enregistré. Toutes les parties sont écrites."))
+        assert "Saved." not in widget.inner_text()
         answers[WRITE] = {"fields": texts, "ticked": []}
 
         # Section 3: match and the actor map
@@ -330,6 +341,7 @@ def test_every_section_offline_each_kind_answered_and_kept_across_reloads(site, 
         # every kernel (one per page opened) had the learner's files mounted
         assert len(synced) >= 6 and set(synced) == {"Pyodide contents will be synced with Jupyter Contents"}, synced
         # the learner's folder holds the progress file and nothing left over (no lock, no temporary file)
+        page.locator(".jp-BreadCrumbs-home").first.click()  # the file browser followed the learner into fr/
         listing = page.locator(".jp-DirListing-item .jp-DirListing-itemText")
         listing.filter(has_text="ssr-progress.json").first.wait_for(timeout=30_000)
         names = [n.strip() for n in listing.all_inner_texts()]
@@ -339,35 +351,6 @@ def test_every_section_offline_each_kind_answered_and_kept_across_reloads(site, 
         assert any(u.endswith("ssr_course-0.1.0-py3-none-any.whl") for u in browser.requested)
     print(f"first exercise on the page after {first_exercise_s:.1f} s; each Check or Save took at most "
           f"{max(took):.1f} s")
-
-
-@pytest.mark.browser
-def test_the_french_edition_runs_offline(site):
-    """A francophone learner opens the French Section 1 in the offline site: its exercises, buttons and feedback
-    are French (the kernel reads the French catalogues from the course's wheel), marked lang="fr" for screen
-    readers, and the answer is saved as in English (option ids)."""
-    require_chromium()
-    from ssr_widgets.loader import load_exercise
-    from ssr_widgets.translation import set_language
-
-    from .offline_harness import offline_browser, serve_site
-
-    set_language("fr")
-    try:
-        ex = load_exercise(SINGLE)
-    finally:
-        set_language("en")
-    right = next(o for o in ex.options if o.correct)
-    with serve_site(site) as base, offline_browser(base) as browser:
-        page = browser.page
-        open_and_run(page, base, "fr/01_concept.ipynb")
-        widget = exercise(page, ex.title)
-        widget.scroll_into_view_if_needed()
-        assert widget.get_attribute("lang") == "fr"
-        widget.get_by_role("radio", name=right.text, exact=True).check()
-        _press(widget, "Vérifier", "Bonne réponse.")
-        assert "Correct." not in widget.inner_text()
-        assert site_requests_outside(browser) == []
 
 
 @pytest.mark.browser
