@@ -10,6 +10,11 @@ Kept in step: each French item records a short digest of its English texts (stem
 rationale). When the English item changes, its digest no longer matches and :func:`check_translation` names the
 item as stale, so a French quiz is never built from a translation of an older question. After a review, the
 translator refreshes the digests with :func:`stamp` (``python -m ssr_grader.quiz.bank_translation --stamp``).
+
+The quiz's own texts that the trainer writes in ``quiz.yml`` (its title and the open question) are translated in the
+same file, under ``quiz:``, with a digest of their English: a learner's paper in French needs them as much as the
+items, and they are as much the trainer's (a certification course has its own open question). The paper's fixed
+texts (instructions, headings) are the course's, in the ``trainer`` gettext catalogue.
 """
 
 from __future__ import annotations
@@ -26,10 +31,10 @@ from pydantic import Field, ValidationError
 
 from ssr_widgets.model import ContentError
 
-from .bank import ItemBank, Letter, QuizItem, QuizOption, _Frozen, _read, load_bank
+from .bank import ItemBank, Letter, QuizItem, QuizOption, QuizSettings, _Frozen, _read, load_bank, load_quiz
 
-__all__ = ["BankTexts", "check_translation", "english_digest", "load_translation", "stamp", "translated_item",
-           "translation_path"]
+__all__ = ["BankTexts", "QuizTexts", "check_quiz_texts", "check_translation", "english_digest", "load_translation",
+           "quiz_digest", "stamp", "translated_item", "translation_path"]
 
 Text = Annotated[str, Field(min_length=1)]
 
@@ -46,8 +51,19 @@ class ItemTexts(_Frozen):
     options: dict[Letter, OptionTexts]
 
 
+class QuizTexts(_Frozen):
+    """The texts of ``quiz.yml`` that a learner reads: the quiz's title and the open question's prompt."""
+
+    #: The digest of the English title and prompt this translation was made (or last reviewed) from.
+    english: Annotated[str, Field(pattern=r"^[0-9a-f]{12}$")]
+    title: Text
+    open_question: Text
+
+
 class BankTexts(_Frozen):
     language: Annotated[str, Field(pattern=r"^[a-z]{2}$")]
+    #: Optional for the items' own checks; a paper in this language needs it (:func:`check_quiz_texts`).
+    quiz: QuizTexts | None = None
     items: dict[str, ItemTexts]
 
 
@@ -59,6 +75,12 @@ def translation_path(bank_path: Path, language: str) -> Path:
 def english_digest(item: QuizItem) -> str:
     """12 hex digits of SHA-256 over the item's English texts: the stem, and each option's letter, text and why."""
     texts = [item.stem, *[f"{o.id}\x1f{o.text}\x1f{o.why}" for o in item.options]]
+    return hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode("utf-8")).hexdigest()[:12]
+
+
+def quiz_digest(quiz: QuizSettings) -> str:
+    """12 hex digits of SHA-256 over the English that ``quiz:`` translates: the title and the open question."""
+    texts = [quiz.title, quiz.open_question.prompt]
     return hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode("utf-8")).hexdigest()[:12]
 
 
@@ -93,6 +115,17 @@ def check_translation(bank: ItemBank, texts: BankTexts) -> list[str]:
     return problems
 
 
+def check_quiz_texts(quiz: QuizSettings, texts: BankTexts) -> list[str]:
+    """The problems that stop a paper in this language besides the items': the quiz's title and open question are
+    missing, or translated from an English that has changed since (stale). Empty when present and current."""
+    if texts.quiz is None:
+        return ["quiz: not translated (the quiz's title and open question, from quiz.yml)"]
+    if texts.quiz.english != quiz_digest(quiz):
+        return [f"quiz: stale: the title or the open question in quiz.yml changed since it was translated; review the "
+                f"{texts.language} texts, then refresh the digest (--stamp)"]
+    return []
+
+
 def translated_item(item: QuizItem, texts: BankTexts) -> QuizItem:
     """The item with its texts in the translation's language: same id, objective, keys and sources."""
     tr = texts.items[item.id]
@@ -101,10 +134,13 @@ def translated_item(item: QuizItem, texts: BankTexts) -> QuizItem:
     return item.model_copy(update={"stem": tr.stem, "options": options})
 
 
-def stamp(bank: ItemBank, data: dict) -> dict:
-    """``data`` (a translation file's mapping) with every item's digest set to its English now: after a review."""
+def stamp(bank: ItemBank, data: dict, quiz: QuizSettings | None = None) -> dict:
+    """``data`` (a translation file's mapping) with every item's digest set to its English now: after a review.
+    With ``quiz``, the ``quiz:`` texts' digest too (when the file has them)."""
     for item_id, entry in data.get("items", {}).items():
         entry["english"] = english_digest(bank.item(item_id))
+    if quiz is not None and isinstance(data.get("quiz"), dict):
+        data["quiz"]["english"] = quiz_digest(quiz)
     return data
 
 
@@ -116,11 +152,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stamp", action="store_true", help="refresh every item's digest after a review")
     args = parser.parse_args(argv)
     bank = load_bank(args.bank)
+    quiz_path = args.bank.with_name("quiz.yml")
+    quiz = load_quiz(quiz_path, bank) if quiz_path.exists() else None  # the quiz's own texts, when beside the bank
     path = translation_path(args.bank, args.language)
     if args.stamp:
-        data = stamp(bank, yaml.safe_load(path.read_text(encoding="utf-8")))
+        data = stamp(bank, yaml.safe_load(path.read_text(encoding="utf-8")), quiz)
         path.write_text(dump(data, args.bank.name), encoding="utf-8")
-    problems = check_translation(bank, load_translation(path))
+    texts = load_translation(path)
+    problems = check_translation(bank, texts) + (check_quiz_texts(quiz, texts) if quiz is not None else [])
     for p in problems:
         print(f"{path.name}: {p}")
     print(f"{path.name}: {len(problems)} problem(s)" if problems else f"{path.name}: complete and current")
