@@ -16,7 +16,7 @@ import functools
 import os
 
 from ._static import esm_source
-from .translation import N_, _
+from .translation import LANGUAGES, N_, UI_DOMAIN, _, translations
 
 __all__ = ["TEXTS", "choose", "quiz_answer_class", "quiz_texts"]
 
@@ -40,9 +40,15 @@ TEXTS = {
 }
 
 
-def quiz_texts() -> dict[str, str]:
-    """The control's texts in the course language of this kernel (:func:`ssr_widgets.translation.set_language`)."""
-    return {key: _(text) for key, text in TEXTS.items()}
+def quiz_texts(language: str | None = None) -> dict[str, str]:
+    """The control's texts in ``language``, or in the course language of this kernel
+    (:func:`ssr_widgets.translation.set_language`) when none is given."""
+    if language is None:
+        return {key: _(text) for key, text in TEXTS.items()}
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown course language {language!r}: choose one of {', '.join(LANGUAGES)}")
+    tr = translations(UI_DOMAIN, language)
+    return {key: tr.gettext(text) for key, text in TEXTS.items()}
 
 
 @functools.cache
@@ -77,7 +83,7 @@ def quiz_answer_class():
 
 
 def choose(answer_id: str, options: list[str], *, multiple: bool = False, label: str | None = None,
-           letters: list[str] | None = None, prompt: str = ""):
+           letters: list[str] | None = None, prompt: str = "", language: str | None = None):
     """Show the click-to-answer control for one quiz question.
 
     Parameters
@@ -96,11 +102,17 @@ def choose(answer_id: str, options: list[str], *, multiple: bool = False, label:
     prompt : str, optional
         The question text, shown inside the control and tied to it for screen readers (the
         course evaluation uses it; the quiz shows its questions in Markdown).
+    language : str, optional
+        The language of the control's own texts ("Saving…", "Recorded answer…"): a French quiz paper gives
+        ``"fr"`` in each control's cell, so its controls are French whichever cells the learner runs first (the
+        paper has no ``set_language`` cell of its own: its setup cell is nbgrader's, locked). Default: the
+        kernel's course language.
 
     Returns ``None`` while nbgrader autogrades (``NBGRADER_EXECUTION`` is set).
     """
     if os.environ.get("NBGRADER_EXECUTION"):
         return None
+    texts = quiz_texts(language)  # an unknown language is an error before anything is shown
     if letters is None:
         letters = [chr(ord("A") + i) for i in range(len(options))]
     if len(letters) != len(options) or any(len(x) != 1 for x in letters) or len(set(letters)) != len(letters):
@@ -112,4 +124,5 @@ def choose(answer_id: str, options: list[str], *, multiple: bool = False, label:
         options=list(options),
         multiple=multiple,
         prompt=prompt,
+        texts=texts,
     )

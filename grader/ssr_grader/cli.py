@@ -313,6 +313,7 @@ def release_cmd(course_dir: Path | None, lms_package: Path | None) -> None:
     """
     from .quiz.package import lms_package as make_package
     from .quiz.package import roster_students
+    from .quiz.papers import PaperTranslationError
     from .quiz.release import BuildError, release_to_exchange
 
     course = _course(course_dir)
@@ -323,7 +324,11 @@ def release_cmd(course_dir: Path | None, lms_package: Path | None) -> None:
         raise click.ClickException("the roster is empty: import it first (ssr-trainer roster <file>), so that "
                                    "each learner gets their own paper")
     if lms_package:
-        written = make_package(course, lms_package, students)
+        try:
+            written = make_package(course, lms_package, students)
+        except PaperTranslationError as exc:
+            raise click.ClickException(f"{exc}\nThe English learners' papers are in papers/; no package was "
+                                       "written.") from None
         click.echo(f"LMS package written: {written[0]} (a folder per learner: {len(students)} papers, no answers).")
         if len(written) > 1:
             click.echo(f"For Moodle: {written[1]} gives each participant their own paper: in the assignment, "
@@ -336,7 +341,7 @@ def release_cmd(course_dir: Path | None, lms_package: Path | None) -> None:
         return
     try:
         release_to_exchange(course, students)
-    except BuildError as exc:
+    except (BuildError, PaperTranslationError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Released {course.quiz.assignment} to the exchange: {len(students)} papers, one per learner, "
                "in papers/<learner id>/.")

@@ -8,8 +8,9 @@ Four gettext domains, each a template ``ssr_widgets/locale/<domain>.pot`` and a 
 - ``content``: every learner-facing text of the content YAML (``fields.py`` says which), with a context that
   locates it: ``01_concept.yml#human-security.options[a].why``. The same English in two places gets two entries,
   so each can be translated for its place.
-- ``trainer``: the learner-facing texts the trainer's tools write (the certificate, the badge), marked ``gettext()``,
-  ``pgettext()`` or ``N_()`` in ``grader/ssr_grader/credentials/*.py``. The trainer's tools read it compiled (``.mo``),
+- ``trainer``: the learner-facing texts the trainer's tools write (the certificate, the badge, the fixed texts of a
+  learner's quiz paper and its feedback), marked ``gettext()``, ``pgettext()`` or ``N_()`` in the trainer's modules
+  that write them (``TRAINER_SOURCES``). The trainer's tools read it compiled (``.mo``),
   with one translator per certificate, so a run issues English and French certificates side by side.
 - ``notebooks``: the Markdown cells of the English notebooks, one entry per paragraph (blocks between blank lines),
   with the context ``01_concept.ipynb#<cell id>:<paragraph>``. Per paragraph, not per cell: a change to one
@@ -52,8 +53,9 @@ DOMAINS = (UI_DOMAIN, CONTENT_DOMAIN, NOTEBOOKS_DOMAIN, TRAINER_DOMAIN)
 #: The domains read at run time (compiled to .mo): the learner's kernel reads ui and content, the trainer's tools
 #: trainer; the notebooks' text is built into files.
 RUNTIME_DOMAINS = (UI_DOMAIN, CONTENT_DOMAIN, TRAINER_DOMAIN)
-#: The trainer's modules whose texts a learner receives (certificate, badge): the ``trainer`` domain's sources.
-TRAINER_SOURCES = "credentials/*.py"
+#: The trainer's modules whose texts a learner receives (certificate, badge; the quiz paper's fixed texts and its
+#: feedback): the ``trainer`` domain's sources, as patterns inside ``grader/ssr_grader``.
+TRAINER_SOURCES = ("credentials/*.py", "quiz/source.py", "quiz/papers.py", "grading/hooks.py")
 #: The trainer's marks: gettext("text") on a translator, pgettext("context", "text"), N_("text") for a constant.
 TRAINER_KEYWORDS = {"gettext": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 TARGET_LANGUAGES = ("fr",)
@@ -176,7 +178,7 @@ def _ui_messages(project: Project) -> Iterator[tuple[str | tuple[str, str], str,
 
 
 def _trainer_messages(project: Project) -> Iterator[tuple[str | tuple[str, str], str, int, list[str], str | None]]:
-    for path in sorted(project.trainer.glob(TRAINER_SOURCES)):
+    for path in sorted({p for pattern in TRAINER_SOURCES for p in project.trainer.glob(pattern)}):
         rel = path.relative_to(project.trainer.parent.parent).as_posix()
         for lineno, msg, comments, ctx in extract_from_file("python", path, keywords=TRAINER_KEYWORDS,
                                                             comment_tags=("Translators:",)):
@@ -485,8 +487,7 @@ def status(project: Project, lang: str = "fr") -> list[tuple[str, str, int, int,
         for t in template:
             if not t.id:
                 continue
-            origin = {UI_DOMAIN: "ssr_widgets/*.py", TRAINER_DOMAIN: f"grader/ssr_grader/{TRAINER_SOURCES}"}.get(
-                domain) or _origin(t)
+            origin = {UI_DOMAIN: "ssr_widgets/*.py"}.get(domain) or _origin(t)
             row = rows.setdefault((domain, origin), [0, 0, 0, 0])
             m = catalog.get(t.id, context=t.context)
             row[0] += 1

@@ -14,7 +14,9 @@ notebooks into ``submitted/``; these preprocessors plug into nbgrader's own conf
   can never shadow a module the quiz imports.
 * :class:`ExplainInFeedback` (``GenerateFeedback.preprocessors``): replaces each hidden test and
   its output with the learner's answer, right or wrong in words, and the rationale for every
-  option, read from the trainer's item bank.
+  option, read from the trainer's item bank. For a learner whose language (the trainer's roster)
+  is French, in French: the rationales from the bank's French, the words from the ``trainer``
+  catalogue, and the French texts put back in the locked cells that nbgrader restored to English.
 """
 
 from __future__ import annotations
@@ -29,11 +31,23 @@ from nbformat.v4 import new_markdown_cell
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Unicode
 
+from ..credentials.language import DEFAULT_LANGUAGE, N_, translator
 from .answers import parse_answer
 
 __all__ = ["ExecuteInEmptyFolder", "ExplainInFeedback", "TrustedQuizOnly", "parse_answer"]
 
 _ANSWER_ID = re.compile(r"^answer_s\d{2}$")
+
+#: The feedback's words (the ``trainer`` catalogue): right or wrong always in words, never by sign alone.
+TEST_REPLACED = N_("# The hidden test compared your recorded answer with the answer key.")
+ANSWER_LINE = N_("**Your answer: {given}. {verdict}** The right answer: {key}.")
+RIGHT = N_("✔ Right.")
+NOT_RIGHT = N_("✘ Not right.")
+NO_ANSWER = N_("no answer")
+RIGHT_OPTION = N_("✔ right option")
+WRONG_OPTION = N_("✘ not right")
+CHOSEN = N_("{mark}, you chose it")
+OPTION_LINE = N_("- **{letter}** ({mark}): {why}")
 
 
 def _meta(cell: NotebookNode) -> dict:
@@ -99,7 +113,7 @@ class ExplainInFeedback(NbGraderPreprocessor):
     course_root = Unicode("", help="The course folder (default: CourseDirectory.root).").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
-        from ..quiz.papers import learner_draw
+        from ..quiz.papers import bank_texts, fixed_cell_ids, learner_draw, learner_language, paper_texts, translated_draw
         from .paper import is_keys_cell
 
         info = resources["nbgrader"]
@@ -108,33 +122,49 @@ class ExplainInFeedback(NbGraderPreprocessor):
         nb.cells = [c for c in nb.cells if not is_keys_cell(c)]
         if info["assignment"] != course.quiz.assignment or f"{info['notebook']}.ipynb" != course.quiz.notebook:
             return nb, resources
-        draw = {s.slot: s for s in learner_draw(course, info["student"]).slots}
+        paper = learner_draw(course, info["student"])
+        language = learner_language(course, info["student"])  # the roster's, never the handed-in file's
+        fixed = None
+        if language != DEFAULT_LANGUAGE:
+            texts = bank_texts(course, language)
+            paper, fixed = translated_draw(paper, texts), paper_texts(course, language, texts)
+        tr = translator(language).gettext
+        draw = {s.slot: s for s in paper.slots}
         answers: dict[str, str] = {}
         for cell in nb.cells:
             gid = _meta(cell).get("grade_id", "")
             if cell.cell_type == "code" and _ANSWER_ID.match(gid) and gid[7:] in draw:
                 answers[gid] = parse_answer(cell.source, gid, draw[gid[7:]].letters) or ""
+        where = fixed_cell_ids(course)
+        english = paper_texts(course, DEFAULT_LANGUAGE)
         cells = []
         for cell in nb.cells:
             cells.append(cell)
             gid = _meta(cell).get("grade_id", "")
             if cell.cell_type == "code" and gid.startswith("test_") and gid[5:] in draw:
                 slot = draw[gid[5:]]
-                cell.source = "# The hidden test compared your recorded answer with the answer key."
+                cell.source = tr(TEST_REPLACED)
                 cell.outputs = []
                 cell.execution_count = None
-                cells.append(new_markdown_cell(_explanation(slot, answers.get(slot.answer_id, ""))))
+                cells.append(new_markdown_cell(_explanation(slot, answers.get(slot.answer_id, ""), tr)))
+            elif fixed is not None and gid in where and cell.source == english[where[gid]]:
+                # nbgrader restored its English here (OverwriteCells), or the open answer is nbgrader's placeholder
+                cell.source = fixed[where[gid]]
         nb.cells = cells
         return nb, resources
 
 
-def _explanation(slot, given: str) -> str:
-    """The learner's answer, right or wrong in words (never by colour or sign alone), and why for each option."""
+def _explanation(slot, given: str, tr=None) -> str:
+    """The learner's answer, right or wrong in words (never by colour or sign alone), and why for each option, in
+    the language of ``tr`` (a ``trainer`` translator's gettext; English without)."""
+    tr = tr or (lambda text: text)
     ok = given == slot.key
-    verdict = "✔ Right." if ok else "✘ Not right."
-    shown = ", ".join(given) if given else "no answer"
-    lines = [f"**Your answer: {shown}. {verdict}** The right answer: {', '.join(slot.key)}.", ""]
+    verdict = tr(RIGHT) if ok else tr(NOT_RIGHT)
+    shown = ", ".join(given) if given else tr(NO_ANSWER)
+    lines = [tr(ANSWER_LINE).format(given=shown, verdict=verdict, key=", ".join(slot.key)), ""]
     for letter, o in slot.options():
-        mark = "✔ right option" if o.correct else "✘ not right"
-        lines.append(f"- **{letter}** ({mark}{', you chose it' if letter in given else ''}): {o.why}")
+        mark = tr(RIGHT_OPTION) if o.correct else tr(WRONG_OPTION)
+        if letter in given:
+            mark = tr(CHOSEN).format(mark=mark)
+        lines.append(tr(OPTION_LINE).format(letter=letter, mark=mark, why=o.why))
     return "\n".join(lines)

@@ -6,11 +6,17 @@ cell set to the learner's literal letters and the open answer set to their text,
 plain-text block so that formgrader and the feedback show it as text (no HTML, links or maths).
 Metadata, tags, cell types, outputs, the kernelspec, extra cells and extra files of the
 submission never reach the kernel or a trainer's browser.
+
+The trusted paper is in the learner's language (the trainer's roster), but what is graded is not: the answers are
+letters, and an unanswered open question holds nbgrader's own (English) placeholder, so nbgrader calls it "No
+response." for a French learner too. A file handed in in the other language (the roster changed after release) is
+read as fully: its open answer is found by that language's cells, and its placeholder is no answer either.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -36,30 +42,91 @@ class Paper:
     open_stub: str
     open_prompt: str | None  # source of the cell before the open answer (to find it without metadata)
     open_end: str | None  # source of the cell after it
+    #: nbgrader's own placeholder of the open answer (the release's, English): what the graded notebook holds when
+    #: the learner wrote nothing, whatever the paper's language.
+    graded_stub: str = ""
+    #: ``(stub, prompt, end)`` of the open question in the course's other languages: a file handed in in another
+    #: language than the roster's now is read as fully.
+    other_editions: tuple[tuple[str, str | None, str | None], ...] = ()
 
     def read(self, nb: dict) -> QuizAnswers:
-        """The answers in a submission's parsed JSON (see :func:`read_quiz_answers`)."""
-        return read_quiz_answers(nb, self.questions, self.open_id, self.open_stub, self.open_prompt, self.open_end)
+        """The answers in a submission's parsed JSON (see :func:`read_quiz_answers`), in any of the course's
+        languages: the placeholder of every language counts as no answer."""
+        answers = read_quiz_answers(nb, self.questions, self.open_id, self.open_stub, self.open_prompt,
+                                    self.open_end)
+        if not answers.open_answer:  # not found by this paper's cells: maybe the file is in another language
+            for stub, prompt, end in self.other_editions:
+                other = read_quiz_answers(nb, self.questions, self.open_id, stub, prompt, end)
+                if other.open_answer:
+                    answers = other
+                    break
+        stubs = {self.open_stub.strip(), self.graded_stub.strip(), *(e[0].strip() for e in self.other_editions)}
+        if answers.open_answer and answers.open_answer.strip() in stubs - {""}:
+            answers = dataclasses.replace(answers, open_answer="")
+        return answers
 
 
 def _gid(cell) -> str:
     return (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id", "")
 
 
-def paper_for(course: Course, student: str) -> Paper:
-    """The trusted paper of ``student``: rebuilt from the generic release, the item bank and the course secret."""
-    from ..quiz.papers import learner_draw, learner_notebook
-
-    draw = learner_draw(course, student)
-    nb = learner_notebook(course, student, draw)
-    questions = tuple(Question(s.answer_id, s.number, s.letters) for s in draw.slots)
+def _open_cells(nb, open_id: str) -> tuple[str, str | None, str | None]:
+    """The open answer's source and the sources of the cells before and after it."""
     sources = [c.source for c in nb.cells]
-    open_id = course.quiz.open_question.id
     idx = next((i for i, c in enumerate(nb.cells) if _gid(c) == open_id), None)
     stub = nb.cells[idx].source if idx is not None else ""
     before = sources[idx - 1] if idx else None
     after = sources[idx + 1] if idx is not None and idx + 1 < len(sources) else None
-    return Paper(nb, draw.code, questions, open_id, stub, before, after)
+    return stub, before, after
+
+
+def _other_editions(course: Course, language: str) -> tuple[tuple[str, str | None, str | None], ...]:
+    """The open question's placeholder, prompt and following cell in the course's other languages, as far as they can
+    be made: an English learner's paper never waits for the French bank (without it, the French prompt is not known,
+    and the open answer is found by its cell's mark alone)."""
+    from ..course import BANK_FILE
+    from ..credentials.language import DEFAULT_LANGUAGE, LANGUAGES, translator
+    from ..quiz.bank_translation import load_translation, translation_path
+    from ..quiz.source import fixed_texts
+
+    out = []
+    for other in LANGUAGES:
+        if other == language:
+            continue
+        if other == DEFAULT_LANGUAGE:
+            out.append(_edition(fixed_texts(course.quiz)))
+            continue
+        try:
+            tr = translator(other).gettext
+        except FileNotFoundError:  # no compiled catalogue: no paper was made in this language
+            continue
+        try:
+            quiz = load_translation(translation_path(course.root / BANK_FILE, other)).quiz
+        except Exception:
+            quiz = None
+        out.append(_edition(fixed_texts(course.quiz, tr, title=quiz.title if quiz else None,
+                                        prompt=quiz.open_question if quiz else None)))
+    return tuple(out)
+
+
+def _edition(texts: dict[str, str]) -> tuple[str, str | None, str | None]:
+    return texts["open_stub"], texts["open_prompt"], texts["quiz_end"]
+
+
+def paper_for(course: Course, student: str) -> Paper:
+    """The trusted paper of ``student``: rebuilt from the generic release, the item bank and the course secret, in
+    the learner's language (the trainer's roster)."""
+    from ..quiz.papers import generic_notebook, learner_draw, learner_language, learner_notebook
+
+    draw = learner_draw(course, student)
+    language = learner_language(course, student)
+    nb = learner_notebook(course, student, draw, language)
+    questions = tuple(Question(s.answer_id, s.number, s.letters) for s in draw.slots)
+    open_id = course.quiz.open_question.id
+    stub, before, after = _open_cells(nb, open_id)
+    graded_stub = _open_cells(generic_notebook(course), open_id)[0]
+    return Paper(nb, draw.code, questions, open_id, stub, before, after, graded_stub,
+                 _other_editions(course, language))
 
 
 _FENCED = re.compile(r"\A(~{3,})text\n(.*)\n\1\Z", re.DOTALL)
@@ -107,6 +174,8 @@ def rebuild(paper: Paper, answers: QuizAnswers, notes: tuple[str, ...] = ()) -> 
             cell.source = f'{gid} = "{answers.choices[gid]}"'
         elif gid == paper.open_id and answers.open_answer:
             cell.source = as_text_block(from_text_block(answers.open_answer))
+        elif gid == paper.open_id and paper.graded_stub:
+            cell.source = paper.graded_stub  # nbgrader's own placeholder: "No response." in every language
     if notes:
         text = "**Grader notes** (from taking the submission in):\n\n" + as_text_block("\n".join(f"- {n}" for n in notes))
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(text, metadata={NOTE_KEY: True}))

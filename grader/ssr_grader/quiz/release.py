@@ -114,7 +114,8 @@ def build_quiz(course: Course, learner_copy: Path | None = None, *, sample_bank:
 def learner_editions(learner_copy: Path) -> dict[str, Path]:
     """Where the learner copies of the evaluation and the pre-test go in each other language of the course: the same
     place in that language's edition (``notebooks/quiz/`` → ``notebooks/fr/quiz/``), where its welcome page links to
-    them. The quiz itself stays English: its item bank is not translated."""
+    them. The sample quiz paper stays English (it is one public demo); a French learner's own paper is French
+    (:func:`~ssr_grader.quiz.papers.learner_notebook`)."""
     from ssr_widgets.translation import LANGUAGES, SOURCE_LANGUAGE
 
     here = learner_copy.parent
@@ -128,7 +129,8 @@ def release_to_exchange(course: Course, students: list[str]) -> Path:
     ``papers/<learner id>/`` beside the generic notebook (which tells the learner where theirs is);
     ``ssr-trainer collect`` reads the learner's own paper back from there. Papers hold no keys, but
     each learner can see the others' questions: where that matters, hand papers out one by one
-    (the LMS package, or each learner's home folder on a course server).
+    (the LMS package, or each learner's home folder on a course server). Each learner's folder is in their language
+    (:func:`~ssr_grader.quiz.papers.write_papers`); if a French paper cannot be made, nothing is released.
     """
     from .papers import PAPERS_DIR, write_papers
 
