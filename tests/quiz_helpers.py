@@ -138,3 +138,13 @@ def install_issuer_key(course: Course, folder: Path) -> Path:
     issuer_yml.write_text(issuer_yml.read_text().replace("public_key: null",
                                                         f"public_key: {load_key(key_path).public_multibase}"))
     return key_path
+
+
+def add_languages(course: Course, languages: dict[str, str], *, french_bank: bool = True) -> None:
+    """Record learners' languages as ``ssr-trainer roster`` does (``{"amina": "fr"}``; others keep theirs) and, with
+    ``french_bank``, give the course the sample bank's French (``item_bank.fr.yml``, beside its bank)."""
+    from ssr_grader.intake.roster import Learner, save_languages
+
+    if french_bank:
+        shutil.copy(ROOT / "grader" / "item_bank.fr.yml", course.root / "item_bank.fr.yml")
+    save_languages(course.root, [Learner(lid, "A", "Learner", "", None, lang) for lid, lang in languages.items()])
