@@ -266,6 +266,10 @@ def test_a_missing_or_stale_french_bank_is_named_and_english_learners_still_get_
     assert str(path) in message and f"{first}: stale" in message and f"{second}: not translated" in message
     assert "quiz: stale" in message and "3 problem(s)" in message
     assert paper_for(course, "ben").code == learner_draw(course, "ben").code  # English learners are graded as ever
+    # and a French learner's file is still taken in and graded: answers only, read against the same draw in English
+    amina = paper_for(course, "amina")
+    assert amina.code == learner_draw(course, "amina").code and amina.notebook.cells[0].source.startswith(
+        f"# {course.quiz.title}")
 
 
 # -- release ---------------------------------------------------------------------------------------------------------

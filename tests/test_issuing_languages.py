@@ -24,6 +24,7 @@ from ssr_grader.grading.batch import grade_cohort
 from ssr_grader.intake.roster import LANGUAGES_FILE, learner_languages
 
 from .quiz_helpers import (
+    add_languages,
     complete_evaluation,
     fill,
     install_issuer_key,
@@ -50,6 +51,7 @@ ENGLISH = ("Certificate of completion", "This certifies that", "has completed th
 def cohort(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("languages")
     course = make_course(tmp / "course")
+    add_languages(course, {})  # the bank's French beside it: amina's paper is French (tests/test_french_quiz.py)
     roster = tmp / "roster.csv"
     roster.write_text(ROSTER, encoding="utf-8")
     result = CliRunner().invoke(main, ["roster", str(roster), "--course-dir", str(course.root)])

@@ -113,7 +113,15 @@ class ExplainInFeedback(NbGraderPreprocessor):
     course_root = Unicode("", help="The course folder (default: CourseDirectory.root).").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
-        from ..quiz.papers import bank_texts, fixed_cell_ids, learner_draw, learner_language, paper_texts, translated_draw
+        from ..quiz.papers import (
+            PaperTranslationError,
+            bank_texts,
+            fixed_cell_ids,
+            learner_draw,
+            learner_language,
+            paper_texts,
+            translated_draw,
+        )
         from .paper import is_keys_cell
 
         info = resources["nbgrader"]
@@ -126,8 +134,13 @@ class ExplainInFeedback(NbGraderPreprocessor):
         language = learner_language(course, info["student"])  # the roster's, never the handed-in file's
         fixed = None
         if language != DEFAULT_LANGUAGE:
-            texts = bank_texts(course, language)
-            paper, fixed = translated_draw(paper, texts), paper_texts(course, language, texts)
+            try:
+                texts = bank_texts(course, language)
+            except PaperTranslationError as exc:  # explained in English rather than not at all, or half translated
+                self.log.warning("%s: feedback in English: %s", info["student"], exc)
+                language = DEFAULT_LANGUAGE
+            else:
+                paper, fixed = translated_draw(paper, texts), paper_texts(course, language, texts)
         tr = translator(language).gettext
         draw = {s.slot: s for s in paper.slots}
         answers: dict[str, str] = {}

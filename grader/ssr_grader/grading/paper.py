@@ -116,11 +116,19 @@ def _edition(texts: dict[str, str]) -> tuple[str, str | None, str | None]:
 def paper_for(course: Course, student: str) -> Paper:
     """The trusted paper of ``student``: rebuilt from the generic release, the item bank and the course secret, in
     the learner's language (the trainer's roster)."""
-    from ..quiz.papers import generic_notebook, learner_draw, learner_language, learner_notebook
+    from ..credentials.language import DEFAULT_LANGUAGE
+    from ..quiz.papers import PaperTranslationError, generic_notebook, learner_draw, learner_language, learner_notebook
 
     draw = learner_draw(course, student)
     language = learner_language(course, student)
-    nb = learner_notebook(course, student, draw, language)
+    try:
+        nb = learner_notebook(course, student, draw, language)
+    except PaperTranslationError:
+        # No paper in this language can be made now (the bank's translation is missing or not current; the release
+        # said so). Grading reads only answers, the same in every language: the English paper of the same draw
+        # grades the file exactly, and a learner who was given a French paper is still read fully (other_editions).
+        language = DEFAULT_LANGUAGE
+        nb = learner_notebook(course, student, draw, language)
     questions = tuple(Question(s.answer_id, s.number, s.letters) for s in draw.slots)
     open_id = course.quiz.open_question.id
     stub, before, after = _open_cells(nb, open_id)
