@@ -86,7 +86,8 @@ def _other_editions(course: Course, language: str) -> tuple[tuple[str, str | Non
     and the open answer is found by its cell's mark alone)."""
     from ..course import BANK_FILE
     from ..credentials.language import DEFAULT_LANGUAGE, LANGUAGES, translator
-    from ..quiz.bank_translation import load_translation, translation_path
+    from ..quiz.bank_translation import translation_path
+    from ..quiz.papers import _load_texts
     from ..quiz.source import fixed_texts
 
     out = []
@@ -101,7 +102,8 @@ def _other_editions(course: Course, language: str) -> tuple[tuple[str, str | Non
         except FileNotFoundError:  # no compiled catalogue: no paper was made in this language
             continue
         try:
-            quiz = load_translation(translation_path(course.root / BANK_FILE, other)).quiz
+            path = translation_path(course.root / BANK_FILE, other)
+            quiz = _load_texts(str(path), path.stat().st_mtime_ns).quiz  # read once per change, not per learner
         except Exception:
             quiz = None
         out.append(_edition(fixed_texts(course.quiz, tr, title=quiz.title if quiz else None,
