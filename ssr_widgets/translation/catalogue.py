@@ -61,7 +61,8 @@ TRAINER_KEYWORDS = {"gettext": None, "N_": None, "ngettext": (1, 2), "pgettext":
 TARGET_LANGUAGES = ("fr",)
 #: Made by the trainer's tool (ssr-trainer build-quiz) from the content, not written by hand: not in the catalogue.
 #: The tool writes the evaluation and the pre-test in French too, at the same place in the French edition
-#: (``notebooks/fr/quiz/``), from the ``content`` and ``ui`` catalogues; the quiz stays English.
+#: (``notebooks/fr/quiz/``), from the ``content`` and ``ui`` catalogues. The sample quiz paper stays English (one
+#: public demo); a French learner's own paper (``ssr-trainer release``) is French, from the ``trainer`` catalogue.
 TRAINER_MADE = ("quiz/end_of_course_quiz.ipynb", "quiz/course_evaluation.ipynb", "quiz/pre_test.ipynb")
 #: Cells generated from a content file by a course tool: translated through that file, not as Markdown.
 GENERATED_TAGS = frozenset({"glossary"})

@@ -102,7 +102,8 @@ def build_quiz(course: Course, learner_copy: Path | None = None, *, sample_bank:
         # drawn with a public, fixed secret: the same demo paper on every machine, and never a real learner's
         draw = draw_paper(course.bank, course.quiz, SAMPLE_SECRET, SAMPLE_LEARNER)
         learner_copy.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(learner_copy, nbformat.writes(learner_notebook(course, SAMPLE_LEARNER, draw)))
+        # the public demo is English: the roster's languages are for real learners
+        atomic_write_text(learner_copy, nbformat.writes(learner_notebook(course, SAMPLE_LEARNER, draw, "en")))
         write_evaluation(learner_copy.parent)
         write_pretest(learner_copy.parent)
         for language, folder in learner_editions(learner_copy).items():
