@@ -115,6 +115,10 @@ def test_a_french_learners_paper_is_their_english_paper_with_french_texts(built)
         o.text for s in draw.slots for o in s.item.options]
     assert [s for text in read for s in english_sentences(text)] == []
     assert _open_cell(fr, built).source == FRENCH_STUB
+    # its locked cells carry the checksum of their French text: nbgrader's validate does not call them changed
+    from nbgrader.utils import compute_checksum, is_locked
+
+    assert all(c.metadata.nbgrader["checksum"] == compute_checksum(c) for c in fr.cells if _gid(c) and is_locked(c))
     assert fr.cells[0].source.startswith("# Introduction à la réforme du secteur de la sécurité : quiz de fin de cours")
     # an English learner's paper says nothing of French
     assert "language=" not in "".join(c.source for c in learner_notebook(built, "ben").cells)
