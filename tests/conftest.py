@@ -26,7 +26,7 @@ SLOWEST_FIRST = (
     "system-accounts", "test_browser_a11y", "test_offline", "test_cli", "test_binder", "test_browser_engines",
     "test_browser_quiz", "test_direct_grading", "test_hostile_submissions", "test_translation",
     "test_browser_evaluation", "test_variants", "test_lms_round_trip", "test_browser", "test_browser_new_kinds",
-    "test_learning_gain", "test_issuing", "test_browser_formgrader", "test_notebooks_execute",
+    "test_learning_gain", "test_french_quiz", "test_issuing", "test_browser_formgrader", "test_notebooks_execute",
 )
 
 
