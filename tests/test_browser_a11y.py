@@ -8,19 +8,30 @@ JupyterLab's shortcuts), the answer is saved, and the feedback appears in the li
 on the page before the key press. axe-core (npm, pinned in tests/browsers/) then checks every
 notebook's output, and each kind is measured at 1280 px and 320 px wide: no two boxes overlap and
 nothing is cut off (the actor map's picture keeps a readable size and scrolls sideways instead).
+
+Section 2 is taken in the French edition (``fr/02_context.ipynb``), end to end: every exercise of the section
+answered by keyboard alone and checked, each marked lang="fr", its feedback the French the course's catalogue gives
+(issue 16). The English Section 2 is checked by axe-core with the other notebooks.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from ssr_widgets.checking import check_choice, check_classify
 from ssr_widgets.loader import load_exercise
+from ssr_widgets.model import ChoiceExercise, ClassifyExercise, WriteExercise
+from ssr_widgets.translation import _ as course_text
+from ssr_widgets.translation import set_language
+from ssr_widgets.written_work import check_write
 
 from .conftest import ROOT
 from .lab_harness import copy_notebooks, exercise, jupyterlab, open_notebook, require_chromium, run_all
@@ -37,9 +48,11 @@ ORDER, SCENARIO = "04_support.yml#programme-cycle", "04_support.yml#solenna-entr
 #: Each section's written work (issue 12: every section has one, and it works in the browser).
 WRITES = ("01_concept.yml#note-ssr-is-political", "02_context.yml#context-note-solenna",
           "03_actors.yml#coordination-memo", "04_support.yml#entry-point-plan")
+#: The section taken in the French edition, every exercise of it (its written work measured like the others').
+FRENCH_SECTION = "fr/02_context.ipynb"
 NOTEBOOK_KINDS = {
     "01_concept.ipynb": (SINGLE, MULTIPLE, CLASSIFY, WRITES[0]),
-    "02_context.ipynb": (WRITES[1],),
+    FRENCH_SECTION: (WRITES[1],),
     "03_actors.ipynb": (MATCH, ACTORMAP, WRITES[2]),
     "04_support.ipynb": (ORDER, SCENARIO, WRITES[3]),
 }
@@ -160,25 +173,34 @@ def keyboard_multiple(page, lab, widget, ex) -> None:
     assert sorted(saved(lab, MULTIPLE)) == sorted(o.id for o in ex.options if o.correct)
 
 
-def keyboard_rows(page, lab, ref, widget, ex, rows: list[tuple[str, str]], summary: str) -> None:
+def keyboard_rows(page, lab, ref, widget, ex, rows: list[tuple[str, str]], summary: str,
+                  button: str = "Check") -> None:
     for label, option in rows:
         choose_in_list(page, label, option)
-    press_check(page, widget, ex.title, summary)
+    press_check(page, widget, ex.title, summary, button=button)
 
 
-def keyboard_write(page, lab, ref, widget, ex) -> None:
+#: What the keyboard learner writes in each part of a written work (keys that are notebook shortcuts included).
+WRITTEN = {"en": "My {label}: a, d, d and m are letters here, not shortcuts.",
+           "fr": "Ma partie « {label} » : a, d, d et m sont ici des lettres, pas des raccourcis."}
+
+
+def keyboard_write(page, lab, ref, widget, ex, language: str = "en") -> None:
     texts = {}
     for field in ex.fields:
         tab_until(page, lambda f, label=field.label: f["tag"] == "TEXTAREA" and f["text"] == label, field.label)
-        texts[field.id] = f"My {field.label.lower()}: a, d, d and m are letters here, not shortcuts."
+        texts[field.id] = WRITTEN[language].format(label=field.label.lower())
         page.keyboard.type(texts[field.id])
-    press_check(page, widget, ex.title, "Saved. Every part is written.", button="Save my work")
-    # the checklist appears once every part is written; Space ticks a point, and the tick is saved
     first = ex.checklist[0]
+    with course_language(language):  # the feedback as the course's catalogue words it in this language
+        button, written, ticked = (course_text("Save my work"), check_write(ex, texts).summary,
+                                   check_write(ex, texts, [first.id]).summary)
+    press_check(page, widget, ex.title, written, button=button)
+    # the checklist appears once every part is written; Space ticks a point, and the tick is saved
     tab_until(page, lambda f: f["type"] == "checkbox" and f["text"] == first.text, "the first checklist point")
     page.keyboard.press("Space")
     page.wait_for_function("() => document.activeElement.checked")
-    widget.locator("[data-probe=there-before]").get_by_text("You ticked 1 of").first.wait_for()
+    widget.locator("[data-probe=there-before]").get_by_text(ticked).first.wait_for()
     assert saved(lab, ref) == {"fields": texts, "ticked": [first.id]}
     # the model answer is shown beside the learner's own work, once every part is written
     first_words = " ".join(ex.model_answer[ex.fields[0].id].lstrip("- ").split()[:5])
@@ -217,12 +239,97 @@ def keyboard_scenario(page, lab, widget, ex) -> None:
     assert saved(lab, SCENARIO) == path
 
 
+@contextmanager
+def course_language(language: str):
+    """The course's texts (exercises, feedback) in ``language`` inside the block, English again after it."""
+    set_language(language)
+    try:
+        yield
+    finally:
+        set_language("en")
+
+
+def language_of(notebook: str) -> str:
+    return "fr" if notebook.startswith("fr/") else "en"
+
+
+def load(ref: str, language: str = "en"):
+    with course_language(language):
+        return load_exercise(ref)
+
+
+def exercises_of(notebook: str) -> list[str]:
+    """Every exercise the notebook shows, in its order (its ``show("...")`` cells)."""
+    nb = nbformat.read(ROOT / "notebooks" / notebook, as_version=4)
+    return [ref for c in nb.cells if c.cell_type == "code" for ref in re.findall(r'show\("([^"]+)"\)', c.source)]
+
+
+def keyboard_right_choice(page, ex) -> list[str]:
+    """The right option(s) chosen with Tab, arrow keys and Space alone; the ids chosen."""
+    if ex.multiple:
+        for opt in ex.options:
+            now = tab_until(page, lambda f: f["type"] == "checkbox", f"the option {opt.text!r}")
+            assert now["text"] == opt.text
+            if opt.correct:
+                page.keyboard.press("Space")
+        return sorted(o.id for o in ex.options if o.correct)
+    first = tab_until(page, lambda f: f["type"] == "radio", "the first option")
+    assert first["text"] == ex.options[0].text
+    (index,) = [n for n, o in enumerate(ex.options) if o.correct]
+    page.keyboard.press("Space") if index == 0 else [page.keyboard.press("ArrowDown") for _ in range(index)]
+    assert focused(page)["text"] == ex.options[index].text
+    return [ex.options[index].id]
+
+
+def keyboard_section(page, lab, notebook: str) -> None:
+    """Every exercise of a section's notebook answered right by keyboard alone and checked, in the notebook's
+    language: each exercise says its language, and its feedback is the course's own in that language (not the
+    other's)."""
+    language = language_of(notebook)
+    refs = exercises_of(notebook)
+    assert len(refs) > 5, refs
+    with course_language(language):
+        check = course_text("Check")
+    for ref in refs:
+        ex = load(ref, language)
+        widget = exercise(page, ex.title)
+        start_at(widget)
+        assert widget.get_attribute("lang") == language, ref
+        if isinstance(ex, ChoiceExercise):
+            answer = keyboard_right_choice(page, ex)
+            with course_language(language):
+                feedback = check_choice(ex, set(answer))
+            press_check(page, widget, ex.title, feedback.summary, button=check)
+            assert sorted(saved(lab, ref)) == answer
+        elif isinstance(ex, ClassifyExercise):
+            labels = {c.id: c.label for c in ex.categories}
+            answer = {it.id: it.category for it in ex.items}
+            with course_language(language):
+                feedback = check_classify(ex, answer)
+            keyboard_rows(page, lab, ref, widget, ex, [(it.text, labels[it.category]) for it in ex.items],
+                          feedback.summary, button=check)
+            assert saved(lab, ref) == answer
+        elif isinstance(ex, WriteExercise):
+            keyboard_write(page, lab, ref, widget, ex, language)
+            continue
+        else:
+            raise AssertionError(f"{ref}: no keyboard path for {type(ex).__name__} yet")
+        shown = " ".join(widget.locator(".ssr-feedback").inner_text().split())
+        # the explanations in the notebook's language: every remark's verdict and why, and no English summary
+        for remark in feedback.remarks:
+            assert " ".join(f"{remark.verdict} {remark.why}".split()) in shown, (ref, remark)
+        english = {"Correct.", "Not quite.", "Right: you chose it", "It belongs in:"} if language != "en" else set()
+        assert [e for e in english if e in shown] == [], ref
+
+
 @pytest.mark.parametrize("notebook", sorted(NOTEBOOK_KINDS))
 def test_each_kind_by_keyboard_alone(lab, page, notebook):
     open_notebook(page, lab, notebook)
     run_all(page)
     cells = cell_count(page)
-    for ref in NOTEBOOK_KINDS[notebook]:
+    if notebook == FRENCH_SECTION:  # the whole section, in French
+        keyboard_section(page, lab, notebook)
+    for ref in NOTEBOOK_KINDS[notebook] if notebook != FRENCH_SECTION else ():
         ex = load_exercise(ref)
         widget = exercise(page, ex.title)
         start_at(widget)
@@ -354,7 +461,7 @@ def check_layout(page, notebook: str) -> None:
         page.set_viewport_size({"width": width, "height": 900})
         page.wait_for_timeout(400)  # JupyterLab relayouts on resize
         for ref in NOTEBOOK_KINDS[notebook]:
-            ex = load_exercise(ref)
+            ex = load(ref, language_of(notebook))
             widget = exercise(page, ex.title)
             widget.scroll_into_view_if_needed()
             found = widget.evaluate(BOXES)
