@@ -59,6 +59,8 @@ def cohort(tmp_path_factory):
     assert "Certificate languages: 1 English, 1 French" in result.output
     for student in ("amina", "bo"):
         nb = fill(paper(course, student), keys(course, student))
+        # amina hands in her French paper (a graded French quiz, then issued: issue 16's done-when), bo his English one
+        assert nb.cells[0].source.startswith(f"# {FRENCH_TITLE} : quiz" if student == "amina" else "# Introduction to")
         # each learner's file claims the other language, in its metadata and in an added cell: it counts for nothing
         claim = "en" if student == "amina" else "fr"
         nb.metadata["ssr_course"] = {"language": claim}
