@@ -2,6 +2,10 @@
 
 import os
 
+import nbgrader
+
+import ssr_grader.grading
+
 c = get_config()  # noqa: F821 - provided by nbgrader
 
 c.CourseDirectory.course_id = "ssr-intro"
@@ -48,6 +52,14 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+# nbgrader's feedback template for every learner; for a French learner (the roster's language) its copy in
+# ssr_grader/grading/templates/feedback with nbgrader's headings ("Student's answer", "Score", "Comments", ...)
+# in French and <html lang="fr">. nbgrader's folder comes first, so an English learner's page is nbgrader's own.
+c.HTMLExporter.extra_template_basedirs = [
+    os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates"),
+    os.path.join(os.path.dirname(ssr_grader.grading.__file__), "templates"),
+]
+c.HTMLExporter.template_file = "ssr_feedback.html.j2"
 
 # LMS downloads are collected by `ssr-trainer collect --zip` (identity from the LMS's own part of
 # each path, see ssr_grader/intake/lms/), not by `nbgrader zip_collect`, which trusts file names.

@@ -5,13 +5,15 @@ French learner's paper is their English paper (same draw, slots, option order, l
 French: the items from the bank's French (``item_bank.fr.yml``), the fixed texts from the ``trainer`` catalogue.
 Grading reads only answers, so the same answers score the same in both languages with nbgrader's own autograde, and
 a file handed in in the other language (the roster changed after release) is read as fully. A French learner's
-feedback explains every option in French; an English learner's is exactly what it was. nbgrader's own feedback
-template (its "Student's answer", "Score", "Comments" headings) stays English: it is nbgrader's, not the course's.
+feedback explains every option in French, under nbgrader's own headings in French ("Student's answer", "Score",
+"Comments", "No response.": a French copy of nbgrader's feedback template, chosen per learner); an English learner's
+is exactly what it was, nbgrader's own template byte for byte.
 """
 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import html as html_lib
 import re
 
@@ -182,8 +184,22 @@ def test_graded_the_same_in_both_languages_with_french_feedback(course):
     # the locked cells nbgrader restored to English are French again, and so is the open answer's placeholder
     assert "Ce quiz comporte" in html and "This quiz has" not in html and "Finished?" not in html
     assert _has(html, _french(course).quiz.open_question.split(". ")[0]) and _has(html, FRENCH_STUB)
+    # nbgrader's own headings in French too, and the page says it is French
+    assert '<html lang="fr">' in html and "<title>end_of_course_quiz : vos résultats commentés</title>" in html
+    assert "Note : " in html and "Commentaires :" in html and "Aucune réponse." in html and "(Haut de page)" in html
+    for english_label in ("Student's answer", "Score:", "Comments:", "No response.", "(Top)", "Written response"):
+        assert english_label not in html, english_label
     english_html = _feedback(course, "ben")
     assert "✔ Right." in english_html and "Votre réponse" not in english_html and "This quiz has" in english_html
+    assert "<html>" in english_html and "Student's answer" in english_html and "Score: " in english_html
+    # an English learner's page is byte for byte what nbgrader's own template makes (without the course's choice)
+    config = course.root / "nbgrader_config.py"
+    ours = config.read_text()
+    config.write_text(ours.split("c.HTMLExporter.extra_template_basedirs")[0]
+                      + ours.split('c.HTMLExporter.template_file = "ssr_feedback.html.j2"\n')[1])
+    assert "ssr_feedback" not in config.read_text()
+    assert _feedback(dataclasses.replace(course, _api=None), "ben") == english_html  # the config read again
+    config.write_text(ours)
 
     # kernel-less grading (the course's default) decides exactly what nbgrader decided
     assert {o.student: o.score for o in grade_cohort(course, progress=False, force=True)}["amina"] == expected
@@ -306,3 +322,24 @@ def test_the_trainer_catalogue_holds_the_papers_texts_in_french():
         fr = french(text)
         assert fr != text and not english_sentences(fr), text
         assert not re.search(r"[^\s\u202f\u00a0][:;?!]", re.sub(r"`[^`]*`|\{\w+\}|\*\*", "", fr)) and "'" not in fr, fr
+
+
+def test_the_lms_package_gives_a_french_learner_the_instructions_in_french(course, tmp_path):
+    import zipfile
+
+    from ssr_grader.quiz.package import learner_note, lms_package
+
+    (package, *_) = lms_package(course, tmp_path / "quiz.zip", ["amina", "ben"])
+    with zipfile.ZipFile(package) as zf:
+        names = set(zf.namelist())
+        english = zf.read("HOW-TO-TAKE-THE-QUIZ.txt").decode()
+        french = zf.read("amina/COMMENT-PASSER-LE-QUIZ.txt").decode()
+    # the zip's own note and ben's folder as before: English, no French note for him
+    assert english == learner_note(course)[1] and english.startswith("How to take the quiz\n")
+    assert {n for n in names if n.startswith("ben/")} == {
+        f"ben/{n}" for n in (course.quiz.notebook, EVALUATION_NOTEBOOK, PRETEST_NOTEBOOK)}
+    assert "amina/HOW-TO-TAKE-THE-QUIZ.txt" not in names
+    # amina's: French (the trainer catalogue), the same files named, French typography
+    assert french.startswith("Comment passer le quiz\n") and "VOTRE PROPRE copie : " in french
+    assert all(name in french for name in (course.quiz.notebook, EVALUATION_NOTEBOOK, PRETEST_NOTEBOOK))
+    assert "Your trainer" not in french and "At the end of the course" not in french

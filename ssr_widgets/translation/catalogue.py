@@ -55,7 +55,7 @@ DOMAINS = (UI_DOMAIN, CONTENT_DOMAIN, NOTEBOOKS_DOMAIN, TRAINER_DOMAIN)
 RUNTIME_DOMAINS = (UI_DOMAIN, CONTENT_DOMAIN, TRAINER_DOMAIN)
 #: The trainer's modules whose texts a learner receives (certificate, badge; the quiz paper's fixed texts and its
 #: feedback): the ``trainer`` domain's sources, as patterns inside ``grader/ssr_grader``.
-TRAINER_SOURCES = ("credentials/*.py", "quiz/source.py", "quiz/papers.py", "grading/hooks.py")
+TRAINER_SOURCES = ("credentials/*.py", "quiz/source.py", "quiz/papers.py", "quiz/package.py", "grading/hooks.py")
 #: The trainer's marks: gettext("text") on a translator, pgettext("context", "text"), N_("text") for a constant.
 TRAINER_KEYWORDS = {"gettext": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 TARGET_LANGUAGES = ("fr",)

@@ -16,7 +16,8 @@ notebooks into ``submitted/``; these preprocessors plug into nbgrader's own conf
   its output with the learner's answer, right or wrong in words, and the rationale for every
   option, read from the trainer's item bank. For a learner whose language (the trainer's roster)
   is French, in French: the rationales from the bank's French, the words from the ``trainer``
-  catalogue, and the French texts put back in the locked cells that nbgrader restored to English.
+  catalogue, and the French texts put back in the locked cells that nbgrader restored to English; the page's
+  own headings (nbgrader's feedback template) too, through ``resources["ssr_feedback"]`` (:func:`page_labels`).
 """
 
 from __future__ import annotations
@@ -48,6 +49,35 @@ RIGHT_OPTION = N_("✔ right option")
 WRONG_OPTION = N_("✘ not right")
 CHOSEN = N_("{mark}, you chose it")
 OPTION_LINE = N_("- **{letter}** ({mark}): {why}")
+
+#: nbgrader's own feedback headings (its feedback template), for a learner whose language is not English: the
+#: template ``templates/feedback/ssr_feedback_localised.html.j2`` shows these instead (see ``nbgrader_config.py``).
+PAGE_LABELS = {
+    "title": N_("{notebook}: your feedback"),
+    "score": N_("Score: {score} / {max}"),
+    "top": N_("Top"),
+    "test_cell": N_("Test cell"),
+    "coding": N_("Coding free-response"),
+    "written": N_("Written response"),
+    "task": N_("Task"),
+    "comment": N_("Comment"),
+    "late": N_("Late submission penalty (Score: -{penalty})"),
+    "answer": N_("Student's answer"),
+    "student_task": N_("Student's task"),
+    "grade_cell": N_("Grade cell:"),
+    "task_id": N_("Task:"),
+    "comments": N_("Comments:"),
+}
+#: nbgrader's automatic comments (SaveAutoGrades), shown under "Comments:".
+AUTO_COMMENTS = (N_("No response."),)
+
+
+def page_labels(language: str) -> dict:
+    """``resources["ssr_feedback"]`` for the feedback template: the page's language and nbgrader's headings in it."""
+    tr = translator(language).gettext
+    labels = {key: tr(text) for key, text in PAGE_LABELS.items()}
+    labels["auto_comments"] = {text: tr(text) for text in AUTO_COMMENTS}
+    return {"lang": language, "labels": labels}
 
 
 def _meta(cell: NotebookNode) -> dict:
@@ -142,6 +172,8 @@ class ExplainInFeedback(NbGraderPreprocessor):
             else:
                 paper, fixed = translated_draw(paper, texts), paper_texts(course, language, texts)
         tr = translator(language).gettext
+        if language != DEFAULT_LANGUAGE:  # nbgrader's headings too (an English learner's page stays nbgrader's own)
+            resources["ssr_feedback"] = page_labels(language)
         draw = {s.slot: s for s in paper.slots}
         answers: dict[str, str] = {}
         for cell in nb.cells:

@@ -2,7 +2,8 @@
 
 Every learner answers their own paper (:mod:`ssr_grader.quiz.papers`), so an LMS must give each
 learner their own file, not one file for all. The package holds a folder per learner
-(``<learner id>/end_of_course_quiz.ipynb``, the course evaluation and the pre-test) and a note; when the roster
+(``<learner id>/end_of_course_quiz.ipynb``, the course evaluation and the pre-test) and a note (in English; a
+French learner's folder has it in French too, ``COMMENT-PASSER-LE-QUIZ.txt``); when the roster
 came from Moodle, a second zip delivers the papers through Moodle's own per-learner channel
 (Assignment → "Upload multiple feedback files in a zip", which puts each file on its participant),
 so no learner sees another learner's paper.
@@ -18,12 +19,16 @@ from ssr_widgets.evaluation import EVALUATION_NOTEBOOK
 from ssr_widgets.pretest import PRETEST_NOTEBOOK
 
 from ..course import Course
+from ..credentials.language import DEFAULT_LANGUAGE, N_, translator
 from ..files import atomic_write_bytes
-from .papers import paper_folder, write_papers
+from .papers import learner_language, paper_folder, write_papers
 
-__all__ = ["lms_package", "roster_students"]
+__all__ = ["learner_note", "lms_package", "roster_students"]
 
-_LEARNER_NOTE = """How to take the quiz
+#: The note's file name and text (the ``trainer`` catalogue). The zip's own note is English; a learner whose language
+#: (the roster's) is another also gets it in their language in their folder, under its name in that language.
+NOTE_NAME = N_("HOW-TO-TAKE-THE-QUIZ.txt")
+_LEARNER_NOTE = N_("""How to take the quiz
 ====================
 
 Your trainer gives you YOUR OWN paper: other learners have other questions.
@@ -46,7 +51,15 @@ At the end of the course:
 7. Download both notebooks and upload both to the course page. Keep their names:
    your trainer's tools find the quiz and the evaluation by name. If the course
    page asks for all your files again, upload the pre-test with them, unchanged.
-"""
+""")
+
+
+def learner_note(course: Course, language: str = DEFAULT_LANGUAGE) -> tuple[str, str]:
+    """The note on taking the quiz in ``language``: its file name and its text."""
+    tr = translator(language).gettext
+    text = tr(_LEARNER_NOTE).format(notebook=course.quiz.notebook, evaluation=EVALUATION_NOTEBOOK,
+                                    pretest=PRETEST_NOTEBOOK)
+    return tr(NOTE_NAME), text
 
 
 def roster_students(course: Course) -> list[str]:
@@ -65,23 +78,28 @@ def lms_package(course: Course, out: Path, students: list[str] | None = None) ->
         raise ValueError("the roster is empty: import it first (ssr-trainer roster <file>), so that each learner "
                          "gets their own paper")
     write_papers(course, students)
-    note = _LEARNER_NOTE.format(notebook=course.quiz.notebook, evaluation=EVALUATION_NOTEBOOK, pretest=PRETEST_NOTEBOOK)
+    note = learner_note(course)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("HOW-TO-TAKE-THE-QUIZ.txt", note)
+        zf.writestr(note[0], note[1])
         for student in students:
             folder = paper_folder(course, student)
             for name in (course.quiz.notebook, EVALUATION_NOTEBOOK, PRETEST_NOTEBOOK):
                 zf.write(folder / name, f"{student}/{name}")
+            language = learner_language(course, student)
+            if language != DEFAULT_LANGUAGE:  # the note in their language too, beside their paper
+                name, text = learner_note(course, language)
+                zf.writestr(f"{student}/{name}", text)
     written = [atomic_write_bytes(out, buf.getvalue())]
-    moodle = _moodle_papers(course, students, note)
+    moodle = _moodle_papers(course, students)
     if moodle is not None:
         written.append(atomic_write_bytes(out.with_name(f"{out.stem}-moodle-feedback-files.zip"), moodle))
     return written
 
 
-def _moodle_papers(course: Course, students: list[str], note: str) -> bytes | None:
-    """Each paper as a Moodle feedback file of its participant, when the roster is Moodle's grading worksheet."""
+def _moodle_papers(course: Course, students: list[str]) -> bytes | None:
+    """Each paper as a Moodle feedback file of its participant, when the roster is Moodle's grading worksheet; the
+    note in the participant's language (the roster's)."""
     from ..intake.lms import moodle
     from ..reports.lms_gradebook import _read, lms_roster
 
@@ -99,7 +117,8 @@ def _moodle_papers(course: Course, students: list[str], note: str) -> bytes | No
         name = line[col["Full name"]] if "Full name" in col and len(line) > col["Full name"] else ""
         for file in (course.quiz.notebook, EVALUATION_NOTEBOOK, PRETEST_NOTEBOOK):
             members[moodle.feedback_member(name, key, file)] = (folder / file).read_bytes()
-        members[moodle.feedback_member(name, key, "HOW-TO-TAKE-THE-QUIZ.txt")] = note.encode("utf-8")
+        note_name, note = learner_note(course, learner_language(course, f"moodle-{key}"))
+        members[moodle.feedback_member(name, key, note_name)] = note.encode("utf-8")
     if not members:
         return None
     buf = io.BytesIO()
