@@ -55,11 +55,14 @@ c.GenerateFeedback.preprocessors = [
 # nbgrader's feedback template for every learner; for a French learner (the roster's language) its copy in
 # ssr_grader/grading/templates/feedback with nbgrader's headings ("Student's answer", "Score", "Comments", ...)
 # in French and <html lang="fr">. nbgrader's folder comes first, so an English learner's page is nbgrader's own.
-c.HTMLExporter.extra_template_basedirs = [
+# Only for the exporter of nbgrader's feedback step (traitlets' nested section: GenerateFeedback makes its
+# HTMLExporter with parent=self): formgrader makes its own HTMLExporter from this file's config, and with the
+# template set on HTMLExporter itself, its hand-grading page would be this feedback page instead of formgrade's.
+c.GenerateFeedback.HTMLExporter.extra_template_basedirs = [
     os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates"),
     os.path.join(os.path.dirname(ssr_grader.grading.__file__), "templates"),
 ]
-c.HTMLExporter.template_file = "ssr_feedback.html.j2"
+c.GenerateFeedback.HTMLExporter.template_file = "ssr_feedback.html.j2"
 
 # LMS downloads are collected by `ssr-trainer collect --zip` (identity from the LMS's own part of
 # each path, see ssr_grader/intake/lms/), not by `nbgrader zip_collect`, which trusts file names.

@@ -195,8 +195,8 @@ def test_graded_the_same_in_both_languages_with_french_feedback(course):
     # an English learner's page is byte for byte what nbgrader's own template makes (without the course's choice)
     config = course.root / "nbgrader_config.py"
     ours = config.read_text()
-    config.write_text(ours.split("c.HTMLExporter.extra_template_basedirs")[0]
-                      + ours.split('c.HTMLExporter.template_file = "ssr_feedback.html.j2"\n')[1])
+    config.write_text(ours.split("c.GenerateFeedback.HTMLExporter.extra_template_basedirs")[0]
+                      + ours.split('c.GenerateFeedback.HTMLExporter.template_file = "ssr_feedback.html.j2"\n')[1])
     assert "ssr_feedback" not in config.read_text()
     assert _feedback(dataclasses.replace(course, _api=None), "ben") == english_html  # the config read again
     config.write_text(ours)
