@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 
 import pytest
 
+from ssr_widgets.checking import check_choice
 from ssr_widgets.loader import load_exercise
 
 from .conftest import ROOT
@@ -24,6 +26,7 @@ from .lab_harness import (
 pytestmark = pytest.mark.browser
 
 SORT_REF = "01_concept.yml#security-sector-sort"
+MANY_REF = "01_concept.yml#human-security"  # several right answers
 
 
 @pytest.fixture(scope="module")
@@ -132,3 +135,45 @@ def test_a_copy_of_the_work_is_downloaded_and_restored_from_the_welcome_page(lab
             progress.unlink(missing_ok=True)
         else:
             progress.write_bytes(before)
+
+
+def test_every_tick_counts_when_check_is_pressed_before_the_kernel_answers(lab, page):
+    """A slow link: the kernel's answers reach the browser late. A learner ticks every right answer and presses
+    Check before the kernel has answered the first tick; the feedback judges all the ticks, and all are saved.
+
+    (ipywidgets holds a model's next state sync until the kernel answers the last one, but sends a click at
+    once: with the ticks as syncs, the kernel checked the first tick alone.) The page's kernel connection is
+    routed through Playwright, which holds what the server sends while the link is "slow".
+    """
+    ex = load_exercise(MANY_REF)
+    right = [o for o in ex.options if o.correct]
+    assert ex.multiple and len(right) >= 3
+    held: list = []
+    slow = {"on": False}
+
+    def kernel_link(ws):
+        server = ws.connect_to_server()
+        server.on_message(lambda m: held.append((ws, m)) if slow["on"] else ws.send(m))
+
+    page.route_web_socket(re.compile(r"/api/kernels/[^/]+/channels"), kernel_link)
+    open_notebook(page, lab, "01_concept.ipynb")
+    run_all(page)
+    widget = exercise(page, ex.title)
+    widget.scroll_into_view_if_needed()
+    slow["on"] = True
+    for o in right:
+        widget.get_by_label(o.text, exact=True).check()
+    widget.get_by_role("button", name="Check").click()
+    page.wait_for_timeout(1500)  # the learner's ticks and click reach the kernel; its answers are held
+    assert held, "nothing was held: the kernel connection was not routed"
+    slow["on"] = False
+    for ws, m in held:
+        ws.send(m)
+    held.clear()
+    summary = check_choice(ex, frozenset(o.id for o in right)).summary
+    shown = widget.locator(".ssr-feedback .ssr-summary")
+    shown.wait_for()
+    assert shown.inner_text().strip() == f"✔ {summary}"
+    assert [widget.get_by_label(o.text, exact=True).is_checked() for o in ex.options] == [o.correct for o in ex.options]
+    saved = json.loads((lab.root / "ssr-progress.json").read_text(encoding="utf-8"))
+    assert sorted(saved["exercises"][MANY_REF]["answer"]) == sorted(o.id for o in right)
