@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
+from contextlib import contextmanager
 
 import pytest
 
-from ssr_widgets.checking import check_choice
+from ssr_widgets.checking import check_choice, check_classify
 from ssr_widgets.loader import load_exercise
 
 from .conftest import ROOT
@@ -137,43 +138,82 @@ def test_a_copy_of_the_work_is_downloaded_and_restored_from_the_welcome_page(lab
             progress.write_bytes(before)
 
 
+
+@contextmanager
+def slow_link(page):
+    """The kernel's answers held back while the block runs (a slow link), then let through in order.
+
+    The page's kernel connection is routed through Playwright (set up before the notebook opens); what the
+    server sends is held while the link is "slow". What the page sends goes at once.
+    """
+    held: list = []
+    state = {"slow": False}
+
+    def kernel_link(ws):
+        server = ws.connect_to_server()
+        server.on_message(lambda m: held.append((ws, m)) if state["slow"] else ws.send(m))
+
+    page.route_web_socket(re.compile(r"/api/kernels/[^/]+/channels"), kernel_link)
+
+    @contextmanager
+    def slow():
+        state["slow"] = True
+        try:
+            yield
+            page.wait_for_timeout(1500)  # what the learner did reaches the kernel; its answers are held
+            assert held, "nothing was held: the kernel connection was not routed"
+        finally:
+            state["slow"] = False
+            for ws, m in held:
+                ws.send(m)
+            held.clear()
+
+    yield slow
+
+
 def test_every_tick_counts_when_check_is_pressed_before_the_kernel_answers(lab, page):
     """A slow link: the kernel's answers reach the browser late. A learner ticks every right answer and presses
     Check before the kernel has answered the first tick; the feedback judges all the ticks, and all are saved.
 
     (ipywidgets holds a model's next state sync until the kernel answers the last one, but sends a click at
-    once: with the ticks as syncs, the kernel checked the first tick alone.) The page's kernel connection is
-    routed through Playwright, which holds what the server sends while the link is "slow".
+    once: the kernel used to check the first tick alone.)
     """
     ex = load_exercise(MANY_REF)
     right = [o for o in ex.options if o.correct]
     assert ex.multiple and len(right) >= 3
-    held: list = []
-    slow = {"on": False}
+    with slow_link(page) as slow:
+        open_notebook(page, lab, "01_concept.ipynb")
+        run_all(page)
+        widget = exercise(page, ex.title)
+        widget.scroll_into_view_if_needed()
+        with slow():
+            for o in right:
+                widget.get_by_label(o.text, exact=True).check()
+            widget.get_by_role("button", name="Check").click()
+        summary = check_choice(ex, frozenset(o.id for o in right)).summary
+        shown = widget.locator(".ssr-feedback .ssr-summary")
+        shown.wait_for()
+        assert shown.inner_text().strip() == f"✔ {summary}"
+        assert [widget.get_by_label(o.text, exact=True).is_checked() for o in ex.options] == \
+            [o.correct for o in ex.options]
+        saved = json.loads((lab.root / "ssr-progress.json").read_text(encoding="utf-8"))
+        assert sorted(saved["exercises"][MANY_REF]["answer"]) == sorted(o.id for o in right)
 
-    def kernel_link(ws):
-        server = ws.connect_to_server()
-        server.on_message(lambda m: held.append((ws, m)) if slow["on"] else ws.send(m))
-
-    page.route_web_socket(re.compile(r"/api/kernels/[^/]+/channels"), kernel_link)
-    open_notebook(page, lab, "01_concept.ipynb")
-    run_all(page)
-    widget = exercise(page, ex.title)
-    widget.scroll_into_view_if_needed()
-    slow["on"] = True
-    for o in right:
-        widget.get_by_label(o.text, exact=True).check()
-    widget.get_by_role("button", name="Check").click()
-    page.wait_for_timeout(1500)  # the learner's ticks and click reach the kernel; its answers are held
-    assert held, "nothing was held: the kernel connection was not routed"
-    slow["on"] = False
-    for ws, m in held:
-        ws.send(m)
-    held.clear()
-    summary = check_choice(ex, frozenset(o.id for o in right)).summary
-    shown = widget.locator(".ssr-feedback .ssr-summary")
-    shown.wait_for()
-    assert shown.inner_text().strip() == f"✔ {summary}"
-    assert [widget.get_by_label(o.text, exact=True).is_checked() for o in ex.options] == [o.correct for o in ex.options]
-    saved = json.loads((lab.root / "ssr-progress.json").read_text(encoding="utf-8"))
-    assert sorted(saved["exercises"][MANY_REF]["answer"]) == sorted(o.id for o in right)
+        # the same for a list changed twice (as arrow keys on a closed list do), then Check
+        sort = load_exercise(SORT_REF)
+        labels = {c.id: c.label for c in sort.categories}
+        first = sort.items[0]
+        wrong = next(c.id for c in sort.categories if c.id != first.category)
+        widget = exercise(page, sort.title)
+        widget.scroll_into_view_if_needed()
+        widget.get_by_role("button", name="Reset").click()  # an answer saved by an earlier test goes
+        widget.locator(".ssr-feedback-area").get_by_text("Cleared.").wait_for()
+        with slow():
+            widget.locator("select").first.select_option(label=labels[wrong])
+            widget.locator("select").first.select_option(label=labels[first.category])
+            widget.get_by_role("button", name="Check").click()
+        shown = widget.locator(".ssr-feedback .ssr-summary")
+        shown.wait_for()
+        assert shown.inner_text().strip() == f"✘ {check_classify(sort, {first.id: first.category}).summary}"
+        saved = json.loads((lab.root / "ssr-progress.json").read_text(encoding="utf-8"))
+        assert saved["exercises"][SORT_REF]["answer"] == {first.id: first.category}
