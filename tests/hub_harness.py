@@ -201,7 +201,7 @@ def running_hub(course_root: Path, python: str, exchange: Path, state: Path, log
                     raise AssertionError(f"the hub did not start:\n{tail(log)}") from None
                 time.sleep(0.5)
         yield hub
-    finally:  # the hub and everything it started (its proxy, the culler): one process group
+    finally:  # the hub and everything it started (the culler): one process group
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -209,3 +209,25 @@ def running_hub(course_root: Path, python: str, exchange: Path, state: Path, log
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(10)
+        stop_proxy(full_env["SSR_HUB_PROXY_API_PORT"])
+
+
+def stop_proxy(api_port: str) -> None:
+    """The hub's configurable-http-proxy, found by its API port, if the hub did not stop it.
+
+    JupyterHub starts the proxy in a session of its own (so a Ctrl-C meant for the hub does not reach it) and
+    stops it while shutting down; a hub killed before it got there (stopping learners' servers can take longer
+    than the 30 s it is given) leaves the proxy running, holding its ports, after the test.
+    """
+    import psutil
+
+    procs = [p for p in psutil.process_iter(["cmdline"])
+             if "--api-port" in (cmd := p.info["cmdline"] or []) and cmd[cmd.index("--api-port") + 1:][:1] == [api_port]
+             and any("configurable-http-proxy" in part for part in cmd)]
+    for p in procs:
+        with contextlib.suppress(psutil.Error):
+            p.terminate()
+    _gone, alive = psutil.wait_procs(procs, timeout=10)
+    for p in alive:
+        with contextlib.suppress(psutil.Error):
+            p.kill()
