@@ -41,6 +41,26 @@ def choice_group_class():
                 raise traitlets.TraitError("a one-answer question holds one answer")
             return [oid for oid in ids if oid in chosen]
 
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.on_msg(self._chosen_in_view)
+
+        def _chosen_in_view(self, _widget, content, _buffers) -> None:
+            """The learner's ticks, sent as messages (``record`` in choice_group.js says why not as syncs).
+
+            Set as ipywidgets sets a value that came from the view (under its property lock), so the value is
+            not sent back: an older value sent back would untick what the learner ticked since.
+            """
+            if not isinstance(content, dict) or not isinstance(content.get("chosen"), list):
+                return
+            ids = [oid for _text, oid in self.options]
+            chosen = [oid for oid in ids if oid in content["chosen"]]
+            if len(chosen) != len(content["chosen"]) or (not self.multiple and len(chosen) > 1):
+                self.send_state("value")  # not a choice this group offers: the view shows Python's value again
+                return
+            with self._lock_property(value=chosen):
+                self.value = chosen
+
     return ChoiceGroup
 
 

@@ -1,7 +1,7 @@
 // A self-check question's options as a real group (see ssr_widgets/_choices.py): a fieldset whose
 // legend names the question, native radio buttons sharing one name (Tab reaches the group once,
 // arrow keys move and choose) or checkboxes (Space ticks), each tied to its text by its <label>.
-// The chosen option ids are the widget's value, kept in step both ways with Python.
+// The chosen option ids are the widget's value, kept in step both ways with Python (see record).
 
 function render({ model, el }) {
   const form = document.createElement("fieldset");
@@ -34,9 +34,15 @@ function render({ model, el }) {
   };
   show();
   model.on("change:value", show);
+  // A tick goes to Python as a message of its own, not as a state sync: ipywidgets sends one sync of a
+  // model at a time and holds the next until the kernel has answered the first, while a button's click
+  // is sent at once (jupyter-widgets/ipywidgets#1382). Ticks made quickly, then Check, would reach
+  // Python after the click (on a slow link, or a busy kernel), and the feedback would judge only the
+  // first tick. Messages go out in the order they are made, so Check now always sees every tick.
   const record = () => {
-    model.set("value", inputs.filter((input) => input.checked).map((input) => input.value));
-    model.save_changes();
+    const chosen = inputs.filter((input) => input.checked).map((input) => input.value);
+    model.set("value", chosen);
+    model.send({ chosen });
   };
   inputs.forEach((input) => input.addEventListener("change", record));
   return () => model.off("change:value", show);
