@@ -10,9 +10,6 @@ ipywidgets' controls are native and labelled, but three things need a few lines 
   another cell and "d d" deletes the cell, because JupyterLab's command-mode shortcuts see them.
 - Ten buttons all called "Check" cannot be told apart in a screen reader's list of buttons, so the
   Check and Reset buttons are named after their exercise.
-- A Check (or Reset) pressed right after an answer changed must see that answer: ipywidgets holds a control's
-  next change until the kernel has answered its last one but sends a click at once, so the click waits for
-  one round trip to the kernel (a ping the area answers with a pong), after which the held changes are sent.
 - A screen reader picks its voice from the page's ``lang``, which is JupyterLab's interface language, not the
   course's: French exercises read with an English voice are hard to follow. The exercise is marked with the
   course language of its kernel (``lang="fr"`` after ``set_language("fr")``).
@@ -41,15 +38,6 @@ def feedback_area_class():
         exercise_title = traitlets.Unicode("", help="names the exercise's buttons for screen readers").tag(
             sync=True)
         lang = traitlets.Unicode("en", help="the course language the exercise is shown in (BCP 47)").tag(sync=True)
-
-        def __init__(self, **kwargs):
-            super().__init__(**kwargs)
-            self.on_msg(self._pong)
-
-        def _pong(self, _widget, content, _buffers) -> None:
-            """Answer the view's ping: the learner's Check or Reset click waits for this (exercise_frame.js)."""
-            if isinstance(content, dict) and type(content.get("ping")) is int:
-                self.send({"pong": content["ping"]})
 
     return FeedbackArea
 

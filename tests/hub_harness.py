@@ -95,7 +95,13 @@ def stop_account_processes(uids: set[int]) -> None:
     """Stop what the hub started as the test's accounts (by process id), so the accounts can be removed."""
     import psutil
 
-    procs = [p for p in psutil.process_iter(["uids"]) if p.info["uids"] and p.info["uids"].real in uids]
+    _stop([p for p in psutil.process_iter(["uids"]) if p.info["uids"] and p.info["uids"].real in uids])
+
+
+def _stop(procs: list) -> None:
+    """Ask the processes to stop; kill those still running after 10 s."""
+    import psutil
+
     for p in procs:
         with contextlib.suppress(psutil.Error):
             p.terminate()
@@ -221,13 +227,6 @@ def stop_proxy(api_port: str) -> None:
     """
     import psutil
 
-    procs = [p for p in psutil.process_iter(["cmdline"])
-             if "--api-port" in (cmd := p.info["cmdline"] or []) and cmd[cmd.index("--api-port") + 1:][:1] == [api_port]
-             and any("configurable-http-proxy" in part for part in cmd)]
-    for p in procs:
-        with contextlib.suppress(psutil.Error):
-            p.terminate()
-    _gone, alive = psutil.wait_procs(procs, timeout=10)
-    for p in alive:
-        with contextlib.suppress(psutil.Error):
-            p.kill()
+    _stop([p for p in psutil.process_iter(["cmdline"])
+           if "--api-port" in (cmd := p.info["cmdline"] or []) and cmd[cmd.index("--api-port") + 1:][:1] == [api_port]
+           and any("configurable-http-proxy" in part for part in cmd)])

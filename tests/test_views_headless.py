@@ -54,17 +54,24 @@ def test_multiple_choice(sample, store):
     assert fb.complete and "✔ Correct. You found all 2 right answers." in view.feedback_html.value
 
 
-def test_the_feedback_area_answers_the_views_ping(sample, store, monkeypatch):
-    """A Check click waits in the browser for one round trip (exercise_frame.js); the area answers each ping
-    with its number, and ignores anything else a page might send."""
+def test_ticks_arrive_as_messages_and_are_not_sent_back(sample, store, monkeypatch):
+    """The view sends each tick as a message (choice_group.js); the value is set without echoing it back, and a
+    message naming an option the group does not offer changes nothing (the view is told Python's value again)."""
     view = SelfCheck(sample.exercises["pick-many"], key="k", store=store)
     sent: list[dict] = []
-    monkeypatch.setattr(view.feedback_html, "_send", lambda msg, buffers=None: sent.append(msg))
-    view.feedback_html._handle_custom_msg({"ping": 7}, [])
-    assert sent == [{"method": "custom", "content": {"pong": 7}}]
-    for other in ({"ping": "7"}, {"ping": 1.5}, {"ping": True}, ["ping"], {"pong": 1}, None):
-        view.feedback_html._handle_custom_msg(other, [])
-    assert len(sent) == 1
+    monkeypatch.setattr(view.choices, "_send", lambda msg, buffers=None: sent.append(msg))
+    view.choices._handle_custom_msg({"chosen": ["parliament", "police"]}, [])
+    assert view.choices.value == ["police", "parliament"] and sent == []
+    assert "all 2 right answers" in view.check().summary
+    for hostile in ({"chosen": ["police", "<b>x</b>"]}, {"chosen": ["police", "police"]}, {"chosen": "police"},
+                    ["police"], {"chosen": [["police"]]}):
+        sent.clear()
+        view.choices._handle_custom_msg(hostile, [])
+        assert view.choices.value == ["police", "parliament"], hostile
+    assert sent and sent[-1]["state"] == {"value": ["police", "parliament"]}
+    one = SelfCheck(sample.exercises["pick-one"], key="k1", store=store)
+    one.choices._handle_custom_msg({"chosen": ["a", "b"]}, [])
+    assert one.choices.value == []
 
 
 def test_nothing_chosen_is_not_saved(sample, store):
