@@ -1,4 +1,4 @@
-"""Shared by the classify, match and order views: one labelled drop-down list per row.
+"""Shared by the classify, match and order views: one labelled drop-down list per row (``_choices.py``).
 
 These kinds differ only in what a row is (an item to sort, a situation to match, a position in
 a sequence) and what it is checked against; the controls, their keyboard use (Tab to a list,
@@ -12,6 +12,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ._choices import choice_list
 from ._view import E, ExerciseView, esc
 from .model import Category
 from .progress import ProgressStore
@@ -50,15 +51,9 @@ class DropdownRowsView(ExerciseView[E]):
     ) -> None:
         options = [(_(self.hint), _UNSET), *choices]
         self._choice_ids = {value for _label, value in options[1:]}
-        self.dropdowns: dict[str, widgets.Dropdown] = {
-            row_id: widgets.Dropdown(
-                options=options,
-                value=_UNSET,
-                description=label,
-                description_allow_html=False,
-                style={"description_width": label_width},
-                layout=widgets.Layout(width="95%"),
-            )
+        self.dropdowns = {
+            row_id: choice_list(options, description=label, label_width=label_width,
+                                layout=widgets.Layout(width="95%"))
             for row_id, label in rows
         }
         controls = widgets.VBox([widgets.HTML(value=intro_html), *self.dropdowns.values()])

@@ -79,11 +79,10 @@ _STYLE = """<style>
 .ssr-choice-group legend { font-weight: 600; padding: 0 0.3em; line-height: 1.4; }
 .ssr-choice-option { display: flex; align-items: flex-start; gap: 0.5em; margin: 0.4em 0; line-height: 1.4; }
 .ssr-choice-option input { flex: none; width: 1.05em; height: 1.05em; margin: 0.2em 0 0 0; }
-.ssr-exercise .widget-dropdown { height: auto; min-height: var(--jp-widgets-inline-height, 28px);
-  align-items: center; margin-bottom: 0.45em; }
-.ssr-exercise .widget-dropdown > .widget-label { white-space: normal; height: auto; line-height: 1.35;
-  overflow: visible; text-overflow: clip; text-align: left; padding-right: 0.6em; }
-.ssr-exercise .widget-dropdown > select { min-width: 9em; height: auto; min-height: var(--jp-widgets-inline-height, 28px); }
+.ssr-choice-list { display: flex; align-items: center; gap: 0 0.6em; margin-bottom: 0.45em; min-width: 0; }
+.ssr-choice-list-label { flex: 0 0 auto; min-width: 0; line-height: 1.35; overflow-wrap: anywhere; }
+.ssr-choice-list > select { flex: 1 1 0; min-width: 9em; max-width: 100%; box-sizing: border-box;
+  min-height: var(--jp-widgets-inline-height, 28px); font: inherit; }
 .ssr-actor-row { flex-wrap: wrap; gap: 0 0.5em; margin-bottom: 0.3em; }
 .ssr-exercise > *, .ssr-exercise .widget-html-content { min-width: 0; max-width: 100%; }
 .ssr-map-scroll { overflow-x: auto; max-width: 100%; }
@@ -94,9 +93,9 @@ _STYLE = """<style>
   overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 /* Narrow screens (a phone, or a notebook beside a side panel): every label above its control. */
 @container (max-width: 36em) {
-  .ssr-exercise .widget-dropdown { flex-direction: column; align-items: stretch; }
-  .ssr-exercise .widget-dropdown > .widget-label { width: auto !important; max-width: none; padding: 0 0 0.15em; }
-  .ssr-exercise .widget-dropdown > select { width: 100%; min-width: 0; }
+  .ssr-choice-list { flex-direction: column; align-items: stretch; }
+  .ssr-choice-list-label { flex-basis: auto !important; padding: 0 0 0.15em; }
+  .ssr-choice-list > select { flex: none; width: 100%; min-width: 0; }
   .ssr-actor-row { flex-direction: column; align-items: stretch !important; }
   .ssr-actor-row > * { width: auto !important; min-width: 0 !important; flex: none !important; }
 }

@@ -13,6 +13,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ._choices import choice_list
 from ._mapsvg import actor_map_svg
 from ._view import ExerciseView, esc
 from .checking import Feedback, check_actormap
@@ -43,20 +44,14 @@ class ActorMap(ExerciseView[ActorMapExercise]):
         def whose(name: str) -> str:
             return _("{name}:").format(name=name)
 
-        self.dropdowns: dict[str, dict[str, widgets.Dropdown]] = {}
+        self.dropdowns: dict[str, dict] = {}
         rows = []
         for actor in exercise.actors:
             self.dropdowns[actor.id] = {
-                part: widgets.Dropdown(
-                    options=options[part],
-                    value=_UNSET,
-                    # visible "Level"/"Role"; the actor's name is read out too, but shown once, on the left
-                    description=(f'<span class="ssr-sr-only">{esc(whose(actor.name))} </span>'
-                                 f"{esc(part_names[part])}"),
-                    description_allow_html=True,
-                    style={"description_width": "3.5em"},
-                    layout=widgets.Layout(width="auto", flex="1 1 0"),
-                )
+                # visible "Level"/"Role"; the actor's name is read out too, but shown once, on the left
+                part: choice_list(options[part], description=part_names[part],
+                                  description_hidden=whose(actor.name), label_width="3.5em",
+                                  layout=widgets.Layout(width="auto", flex="1 1 0"))
                 for part in _PARTS
             }
             name = widgets.HTML(value=f"<strong>{esc(actor.name)}</strong>",

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from ssr_widgets.checking import check_choice
+from ssr_widgets.checking import check_choice, check_classify
 from ssr_widgets.loader import load_exercise
 
 from .conftest import ROOT
@@ -174,6 +174,7 @@ def slow_link(page):
 def test_every_tick_counts_when_check_is_pressed_before_the_kernel_answers(lab, page):
     """A slow link: the kernel's answers reach the browser late. A learner ticks every right answer and presses
     Check before the kernel has answered the first tick; the feedback judges all the ticks, and all are saved.
+    The same for a drop-down list changed twice: the feedback judges the last choice.
 
     (ipywidgets holds a model's next state sync until the kernel answers the last one, but sends a click at
     once: the kernel used to check the first tick alone.)
@@ -199,3 +200,21 @@ def test_every_tick_counts_when_check_is_pressed_before_the_kernel_answers(lab, 
         saved = json.loads((lab.root / "ssr-progress.json").read_text(encoding="utf-8"))
         assert sorted(saved["exercises"][MANY_REF]["answer"]) == sorted(o.id for o in right)
 
+        # the same for a list changed twice (as arrow keys on a closed list do), then Check
+        sort = load_exercise(SORT_REF)
+        labels = {c.id: c.label for c in sort.categories}
+        first = sort.items[0]
+        wrong = next(c.id for c in sort.categories if c.id != first.category)
+        widget = exercise(page, sort.title)
+        widget.scroll_into_view_if_needed()
+        widget.get_by_role("button", name="Reset").click()  # an answer saved by an earlier test goes
+        widget.locator(".ssr-feedback-area").get_by_text("Cleared.").wait_for()
+        with slow():
+            widget.locator("select").first.select_option(label=labels[wrong])
+            widget.locator("select").first.select_option(label=labels[first.category])
+            widget.get_by_role("button", name="Check").click()
+        shown = widget.locator(".ssr-feedback .ssr-summary")
+        shown.wait_for()
+        assert shown.inner_text().strip() == f"✘ {check_classify(sort, {first.id: first.category}).summary}"
+        saved = json.loads((lab.root / "ssr-progress.json").read_text(encoding="utf-8"))
+        assert saved["exercises"][SORT_REF]["answer"] == {first.id: first.category}

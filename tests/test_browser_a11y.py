@@ -418,8 +418,8 @@ BOXES = """(root) => {
     const scrollers = [...root.querySelectorAll('.ssr-map-scroll')];
     const scrolled = (e) => scrollers.some(s => s !== e && s.contains(e));
     const atoms = [...root.querySelectorAll(
-        'h3, legend, .ssr-choice-option span, .ssr-prompt, .widget-label, select, button, input, textarea, '
-        + '.ssr-remark, .ssr-map-scroll, th, td')].filter(shown);
+        'h3, legend, .ssr-choice-option span, .ssr-prompt, .widget-label, .ssr-choice-list-label, select, button, '
+        + 'input, textarea, .ssr-remark, .ssr-map-scroll, th, td')].filter(shown);
     const box = root.getBoundingClientRect();
     const problems = [];
     for (const e of atoms) {

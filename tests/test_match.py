@@ -62,7 +62,7 @@ def test_view_labels_feedback_save_restore(new_kinds, store):
     view = Matching(new_kinds.exercises["mechanisms"], key=REF, store=store)
     assert [d.description for d in view.dropdowns.values()] == [
         "Two donors fund the same police academy", "Partners pull in different directions", "Experts never meet"]
-    assert view.dropdowns["overlap"].options[0] == ("— choose an answer —", "")
+    assert view.dropdowns["overlap"].options[0] == ["— choose an answer —", ""]
     assert "Each answer fits one situation only." in view.children[1].children[0].value
     view.dropdowns["overlap"].value = "matrix"
     view.dropdowns["technical"].value = "board"

@@ -67,7 +67,7 @@ def test_view_positions_are_labelled_and_lists_are_mixed(new_kinds, store):
     view = Ordering(new_kinds.exercises["cycle"], key=REF, store=store)
     assert [d.description for d in view.dropdowns.values()] == ["Step 1", "Step 2", "Step 3", "Step 4"]
     first = view.dropdowns["1"]
-    assert first.options[0] == ("— choose a step —", "")
+    assert first.options[0] == ["— choose a step —", ""]
     values = [value for _label, value in first.options[1:]]
     assert sorted(values) == sorted(RIGHT) and values != RIGHT  # never listed in the right order
     assert view.get_answer() == [None] * 4

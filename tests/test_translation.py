@@ -492,10 +492,12 @@ def _french_missing(page: str, texts: list[tuple[list[str], list[str]]]) -> list
 
 
 def _widget_text(widget) -> str:
-    """Every text a widget tree shows: HTML values, descriptions, tooltips and the options of drop-down lists."""
-    parts = [str(getattr(widget, name, "") or "") for name in ("value", "description", "tooltip", "placeholder")
+    """Every text a widget tree shows: HTML values, labels, legends, tooltips and the options of lists and groups."""
+    parts = [str(getattr(widget, name, "") or "") for name in ("value", "description", "description_hidden",
+                                                                "legend", "tooltip", "placeholder")
              if isinstance(getattr(widget, name, None), str)]
     parts += [str(label) for label in getattr(widget, "_options_labels", ())]
+    parts += [str(option[0]) for option in getattr(widget, "options", ()) if isinstance(option, list)]
     for child in getattr(widget, "children", ()):
         parts.append(_widget_text(child))
     return "\n".join(parts)

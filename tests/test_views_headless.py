@@ -74,6 +74,27 @@ def test_ticks_arrive_as_messages_and_are_not_sent_back(sample, store, monkeypat
     assert one.choices.value == []
 
 
+def test_list_choices_arrive_as_messages_in_order_and_are_not_sent_back(sample, store, monkeypatch):
+    """A drop-down list (choice_list.js) sends each change as a message: a list changed twice, then Check, is
+    judged on its last choice; nothing is echoed back; a value the list does not offer changes nothing."""
+    view = Classify(sample.exercises["sort"], key="sample.yml#sort", store=store)
+    police = view.dropdowns["police"]
+    sent: list[dict] = []
+    monkeypatch.setattr(police, "_send", lambda msg, buffers=None: sent.append(msg))
+    for chosen in ("oversight", "providers"):
+        police._handle_custom_msg({"chosen": chosen}, [])
+    assert police.value == "providers" and sent == []
+    assert "1 of 3 items are in the right place" in view.check().summary
+    for hostile in ({"chosen": "<img src=x onerror=alert(1)>"}, {"chosen": ["providers"]}, {"chosen": None},
+                    "providers", {"value": "oversight"}):
+        sent.clear()
+        police._handle_custom_msg(hostile, [])
+        assert police.value == "providers", hostile
+        assert sent and sent[-1]["state"] == {"value": "providers"}, hostile
+    police._handle_custom_msg({"chosen": ""}, [])  # back to the hint: the row is left out of the answer
+    assert police.value == "" and view.get_answer() == {}
+
+
 def test_nothing_chosen_is_not_saved(sample, store):
     view = SelfCheck(sample.exercises["pick-one"], key="k", store=store)
     view.check_button.click()
