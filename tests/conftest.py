@@ -8,6 +8,7 @@ import pytest
 
 from ssr_widgets.loader import load_section
 from ssr_widgets.progress import ProgressStore
+from ssr_widgets.translation import set_language
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,6 +73,13 @@ def page():
 def _isolated_progress(tmp_path, monkeypatch):
     """Never let a test read or write a real learner's progress file."""
     monkeypatch.setenv("SSR_PROGRESS_FILE", str(tmp_path / "default-progress.json"))
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A test that shows the course in French leaves the widgets English for the next one, pass or fail."""
+    yield
+    set_language("en")
 
 
 @pytest.fixture

@@ -39,12 +39,6 @@ FORMS = (EVALUATION_NOTEBOOK, PRETEST_NOTEBOOK)
 REBUILD = "run: ssr-trainer build-quiz --sample-bank --learner-copy notebooks/quiz/end_of_course_quiz.ipynb"
 
 
-@pytest.fixture(autouse=True)
-def _english_afterwards():
-    yield
-    set_language("en")
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """A course built as the committed copies are: build-quiz with a learner copy (here in a scratch folder)."""

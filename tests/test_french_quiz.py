@@ -49,12 +49,6 @@ FRENCH_STUB = "Écrivez votre réponse ici."
 ENGLISH_STUB = "Write your answer here."
 
 
-@pytest.fixture(autouse=True)
-def _english_afterwards():
-    yield
-    set_language("en")
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """A course built once: amina is French on the roster, ben English."""
