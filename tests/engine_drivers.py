@@ -203,6 +203,7 @@ class WebKitSelenium:
 
         # By index: ipywidgets writes the options' spaces as no-break spaces, which Select's text match misses.
         index = self.js("""const s = document.querySelector(arguments[0]);
+                           s.scrollIntoView({block: 'center', inline: 'nearest'});
                            return [...s.options].findIndex(o => o.text.replace(/\\u00a0/g, ' ').trim() === arguments[1]);""",
                         selector, label)
         if index < 0:
@@ -320,3 +321,65 @@ def labelled(b, scope: str, text: str, *args) -> str:
                  return [...scope.querySelectorAll('label')].filter(l => norm(l.textContent) === {json.dumps(text)})
                         .map(l => l.control || l.querySelector('input, select')).find(Boolean) || null;"""
     return mark(b, finder, f"a control labelled {text!r}", *args)
+
+
+# -- JupyterLab (and JupyterLite), engine-neutral ------------------------------------------------------
+
+def require(engine: str) -> None:
+    """Skip where the engine is missing; in CI, fail instead (as lab_harness.require_chromium does)."""
+    import pytest
+
+    lacking = missing(engine)
+    if lacking:
+        if os.environ.get("CI"):
+            pytest.fail(f"{engine} is missing in CI ({', '.join(lacking)}): run-tests.sh should have installed it")
+        pytest.skip(f"{engine} is not installed here: {', '.join(lacking)}")
+
+
+MAIN_TAB = "#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current"  # the tab of the document in front
+
+
+def menu(b, menu_name: str, command: str) -> None:
+    """Open a menu of the menu bar and choose the item of ``command``, as a learner does with the mouse."""
+    b.click(mark(b, "return [...document.querySelectorAll('.lm-MenuBar-item')]"
+                    ".find(i => norm(i.textContent) === arguments[0]);", f"the {menu_name} menu", menu_name))
+    # Lumino shows a menu once it is placed: wait until the item is visible, not only in the page. The click goes
+    # to the item's label (the item itself is a table row, to which WebKit's WebDriver cannot point).
+    label = mark(b, """const i = document.querySelector(`.lm-Menu-item[data-command='${arguments[0]}']`);
+                       const l = i && i.querySelector('.lm-Menu-itemLabel');
+                       return l && getComputedStyle(l).visibility === 'visible' && l.getBoundingClientRect().height > 0
+                              ? l : null;""", f"{command} in the {menu_name} menu", command)
+    assert not b.js("return document.querySelector(arguments[0]).closest('.lm-Menu-item')"
+                    ".classList.contains('lm-mod-disabled');", label), f"{command} is disabled in the {menu_name} menu"
+    b.click(label)
+
+
+def current_tab(b, name: str) -> None:
+    wait_for(b, f"""return [...document.querySelectorAll('{MAIN_TAB} .lm-TabBar-tabLabel')]
+                           .some(t => t.textContent.trim() === arguments[0]);""", f"{name} as the current tab", name)
+
+
+def save(b, name: str) -> None:
+    """File → Save, and wait until the tab no longer shows unsaved changes (before the page leaves the notebook)."""
+    current_tab(b, name)
+    menu(b, "File", "docmanager:save")
+    wait_for(b, f"return !document.querySelector('{MAIN_TAB}.jp-mod-dirty');", f"{name} saved")
+
+
+def exercise_scope(title: str) -> str:
+    """A finder for the exercise widget headed ``title``."""
+    return ("return [...document.querySelectorAll('.ssr-exercise')].find(w => "
+            f"norm((w.querySelector('h3.ssr-title') || {{}}).textContent) === {json.dumps(title)});")
+
+
+def check_and_read(b, title: str, summary: str, also: str, button: str = "Check") -> None:
+    """Press the exercise's Check (``button``) and wait for feedback holding ``summary`` and ``also``."""
+    scope = exercise_scope(title)
+    b.click(mark(b, f"const w = (function() {{ {scope} }})(); "
+                    "return w && [...w.querySelectorAll('button')].find(x => norm(x.textContent) === arguments[0]);",
+                 f"the {button} button of {title!r}", button))
+    wait_for(b, f"""const w = (function() {{ {scope} }})();
+                    const f = w && w.querySelector('.ssr-feedback');
+                    const t = f ? norm(f.textContent) : '';
+                    return t.includes(arguments[0]) && t.includes(arguments[1]);""",
+             f"the feedback of {title!r}: {summary!r}", summary, also)

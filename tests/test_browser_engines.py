@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import time
 
 import nbformat
@@ -25,7 +24,17 @@ from ssr_widgets.evaluation import EVALUATION_NOTEBOOK, load_evaluation, read_an
 from ssr_widgets.loader import load_section
 
 from .conftest import ROOT
-from .engine_drivers import browser, labelled, mark, missing, wait_for
+from .engine_drivers import (
+    browser,
+    check_and_read,
+    current_tab,
+    exercise_scope,
+    labelled,
+    menu,
+    require,
+    save,
+    wait_for,
+)
 from .lab_harness import copy_notebooks, jupyterlab, start_session
 from .quiz_helpers import answer_cells, make_course, paper
 
@@ -36,15 +45,6 @@ SECTION = "01_concept"
 ANSWERED_KINDS = {"choice", "classify", "write"}  # the kinds this smoke knows how to answer
 
 
-def require(engine: str) -> None:
-    """Skip where the engine is missing; in CI, fail instead (as lab_harness.require_chromium does)."""
-    lacking = missing(engine)
-    if lacking:
-        if os.environ.get("CI"):
-            pytest.fail(f"{engine} is missing in CI ({', '.join(lacking)}): run-tests.sh should have installed it")
-        pytest.skip(f"{engine} is not installed here: {', '.join(lacking)}")
-
-
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     return make_course(tmp_path_factory.mktemp("course"))
@@ -52,7 +52,6 @@ def course(tmp_path_factory):
 
 # -- JupyterLab, engine-neutral ----------------------------------------------------------------------
 
-MAIN_TAB = "#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current"  # the tab of the document in front
 # Connected to its kernel and idle: JupyterLab shows "idle" beside "No Kernel" for a few seconds before it
 # connects, and "Run All" pressed then opens the "Select Kernel" dialog (see lab_harness.open_notebook).
 IDLE = """const kernel = document.querySelector('.jp-NotebookPanel-toolbar [data-jp-item-name=kernelName]');
@@ -75,57 +74,11 @@ def open_notebook(b, lab, name: str) -> None:
     current_tab(b, name)
 
 
-def menu(b, menu_name: str, command: str) -> None:
-    """Open a menu of the menu bar and choose the item of ``command``, as a learner does with the mouse."""
-    b.click(mark(b, "return [...document.querySelectorAll('.lm-MenuBar-item')]"
-                    ".find(i => norm(i.textContent) === arguments[0]);", f"the {menu_name} menu", menu_name))
-    # Lumino shows a menu once it is placed: wait until the item is visible, not only in the page. The click goes
-    # to the item's label (the item itself is a table row, to which WebKit's WebDriver cannot point).
-    label = mark(b, """const i = document.querySelector(`.lm-Menu-item[data-command='${arguments[0]}']`);
-                       const l = i && i.querySelector('.lm-Menu-itemLabel');
-                       return l && getComputedStyle(l).visibility === 'visible' && l.getBoundingClientRect().height > 0
-                              ? l : null;""", f"{command} in the {menu_name} menu", command)
-    assert not b.js("return document.querySelector(arguments[0]).closest('.lm-Menu-item')"
-                    ".classList.contains('lm-mod-disabled');", label), f"{command} is disabled in the {menu_name} menu"
-    b.click(label)
-
-
-def current_tab(b, name: str) -> None:
-    wait_for(b, f"""return [...document.querySelectorAll('{MAIN_TAB} .lm-TabBar-tabLabel')]
-                           .some(t => t.textContent.trim() === arguments[0]);""", f"{name} as the current tab", name)
-
-
 def run_all_from_menu(b, name: str) -> None:
     """Run → Run All Cells, as a learner does where a notebook does not run by itself; wait until every cell ran."""
     current_tab(b, name)
     menu(b, "Run", "runmenu:run-all")
     wait_for(b, ALL_RAN, f"every cell of {name} to have run", timeout=120)
-
-
-def save(b, name: str) -> None:
-    """File → Save, and wait until the tab no longer shows unsaved changes (before the page leaves the notebook)."""
-    current_tab(b, name)
-    menu(b, "File", "docmanager:save")
-    wait_for(b, f"return !document.querySelector('{MAIN_TAB}.jp-mod-dirty');", f"{name} saved")
-
-
-def exercise_scope(title: str) -> str:
-    """A finder for the exercise widget headed ``title``."""
-    return ("return [...document.querySelectorAll('.ssr-exercise')].find(w => "
-            f"norm((w.querySelector('h3.ssr-title') || {{}}).textContent) === {json.dumps(title)});")
-
-
-def check_and_read(b, title: str, summary: str, also: str, button: str = "Check") -> None:
-    """Press the exercise's Check (``button``) and wait for feedback holding ``summary`` and ``also``."""
-    scope = exercise_scope(title)
-    b.click(mark(b, f"const w = (function() {{ {scope} }})(); "
-                    "return w && [...w.querySelectorAll('button')].find(x => norm(x.textContent) === arguments[0]);",
-                 f"the {button} button of {title!r}", button))
-    wait_for(b, f"""const w = (function() {{ {scope} }})();
-                    const f = w && w.querySelector('.ssr-feedback');
-                    const t = f ? norm(f.textContent) : '';
-                    return t.includes(arguments[0]) && t.includes(arguments[1]);""",
-             f"the feedback of {title!r}: {summary!r}", summary, also)
 
 
 # -- the three parts of the learner's path --------------------------------------------------------------

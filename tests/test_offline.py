@@ -354,6 +354,65 @@ def test_every_section_offline_each_kind_answered_and_kept_across_reloads(site, 
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("engine", ["firefox", "webkit"])
+def test_section_one_offline_in(engine, site, tmp_path):
+    """The offline site in the other engines learners use (Firefox; Safari's engine, WebKit; see
+    tests/engine_drivers.py): Section 1 runs in the browser's Python, several answers ticked and a classify
+    answered by clicking get their feedback, and after a reload both answers are there again, kept in the
+    browser's storage."""
+    from ssr_widgets.checking import check_choice, check_classify
+    from ssr_widgets.loader import load_exercise, load_section
+
+    from .engine_drivers import browser, check_and_read, exercise_scope, labelled, menu, require, save, wait_for
+    from .offline_harness import serve_site
+
+    require(engine)
+    many, sort = load_exercise(MULTIPLE), load_exercise(SORT_REF)
+    count = len(load_section("01_concept.yml").exercises)
+    labels = {c.id: c.label for c in sort.categories}
+    first = sort.items[0]
+    wrong_box = next(c.id for c in sort.categories if c.id != first.category)
+    placed = {it.id: (wrong_box if n == 0 else it.category) for n, it in enumerate(sort.items)}
+
+    with serve_site(site) as base, browser(engine, tmp_path) as b:
+        def open_section() -> None:
+            b.goto(f"{base}/lab/index.html?path=01_concept.ipynb")
+            wait_for(b, "return document.body.innerText.includes('Python (Pyodide) | Idle');",
+                     "Section 1 open with its Pyodide kernel idle", timeout=180)
+            menu(b, "Run", "runmenu:run-all")
+            wait_for(b, "return document.querySelectorAll('.ssr-exercise').length === arguments[0];",
+                     f"the {count} exercises of Section 1 to show", count, timeout=180)
+
+        open_section()
+        for option in many.options:
+            if option.correct:
+                b.click(labelled(b, exercise_scope(many.title), option.text))
+        right = next(o for o in many.options if o.correct)
+        check_and_read(b, many.title, check_choice(many, many.correct_ids).summary, " ".join(right.why.split()))
+        for item in sort.items:
+            b.select(labelled(b, exercise_scope(sort.title), item.text), labels[placed[item.id]])
+        check_and_read(b, sort.title, check_classify(sort, placed).summary.split(" Read")[0],
+                       f"Not right: you chose {labels[wrong_box]}. It belongs in: {labels[first.category]}.")
+        assert b.js("return document.querySelectorAll('.ssr-notice').length;") == 0  # "could not be saved"
+        save(b, "01_concept.ipynb")  # File > Save: else the browser asks whether to leave a page with unsaved changes
+
+        open_section()  # the page loaded again: a new kernel, the answers read back from the browser's storage
+        for ex in (many, sort):
+            wait_for(b, f"""const w = (function() {{ {exercise_scope(ex.title)} }})();
+                            const r = w && w.querySelector('.ssr-feedback .ssr-restored');
+                            return !!r && norm(r.textContent).includes('Your saved answer from');""",
+                     f"the saved answer of {ex.title!r} after the reload")
+        shown = b.js(f"""const w = (function() {{ const norm = (s) => (s || '').replace(/\\s+/g, ' ').trim();
+                                                {exercise_scope(sort.title)} }})();
+                         return [...w.querySelectorAll('select')].map(s => s.options[s.selectedIndex].text);""")
+        assert [t.replace("\xa0", " ") for t in shown] == [labels[placed[it.id]] for it in sort.items]
+        ticked = b.js(f"""const w = (function() {{ const norm = (s) => (s || '').replace(/\\s+/g, ' ').trim();
+                                                 {exercise_scope(many.title)} }})();
+                          return [...w.querySelectorAll('input[type=checkbox]')].map(i => i.checked);""")
+        assert ticked == [o.correct for o in many.options]
+
+
+@pytest.mark.browser
 def test_the_sample_quiz_answered_offline_downloads_and_grades_exactly(site, tmp_path):
     """Issue 15's done-when for the quiz: in the offline site the sample end-of-course quiz is answered by clicking,
     downloaded as a learner would hand it in, and the trainer's tools grade the file to the exact score."""
