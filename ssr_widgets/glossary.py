@@ -171,7 +171,8 @@ def load_glossary(content_dir: Path | None = None, *, language: str = SOURCE_LAN
 
 # ------------------------------------------------------------------------------------------ the glossary page
 def _e(text: str) -> str:
-    return html.escape(" ".join(text.split()), quote=True)
+    """Escaped, runs of spaces and line breaks made one space; no-break spaces are kept (French spacing)."""
+    return html.escape(re.sub(r"[ \t\r\n]+", " ", text).strip(), quote=True)
 
 
 def _sort_key(text: str) -> str:

@@ -135,7 +135,7 @@ def scenario_facts(exercise: WriteExercise, country: Any | None = None) -> list[
         for item in getattr(country, lst):
             if item.id == fact_id:
                 text = f"{item.name}: {item.description}" if lst == "actors" else item.text
-                out.append((FACT_LISTS[lst], " ".join(text.split())))
+                out.append((FACT_LISTS[lst], re.sub(r"[ \t\r\n]+", " ", text).strip()))  # keeps no-break spaces
                 break
         else:
             raise KeyError(ref)

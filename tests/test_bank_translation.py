@@ -22,6 +22,7 @@ from ssr_grader.quiz.bank_translation import (
 )
 from ssr_grader.quiz.cues import cue_report, longest_pick, overlap_pick
 from ssr_widgets.model import ContentError
+from ssr_widgets.translation.typography import french_spacing
 
 from .conftest import ROOT
 from .test_translation import english_sentences
@@ -84,6 +85,13 @@ def test_the_french_is_as_fair_as_the_english(french):
 def test_no_english_sentence_in_the_french_bank(french):
     found = [(it.id, s) for it in french for text in (it.stem, *[t for o in it.options for t in (o.text, o.why)])
              for s in english_sentences(text)]
+    assert found == []
+
+
+def test_the_french_bank_keeps_marks_and_guillemets_with_their_words(french):
+    """French spacing (ssr_widgets/translation/typography.py) in every stem, option and rationale."""
+    found = [(it.id, text) for it in french for text in (it.stem, *[t for o in it.options for t in (o.text, o.why)])
+             if french_spacing(text) != text]
     assert found == []
 
 

@@ -96,6 +96,7 @@ def tab_until(page, wanted, what: str, limit: int = 80) -> dict:
 
 def choose_in_list(page, label: str, option: str) -> None:
     """Tab to the list labelled ``label`` and choose ``option`` with arrow keys (a closed list changes in place)."""
+    label, option = label.replace("\xa0", " "), option.replace("\xa0", " ")  # French: no-break spaces before : ;
     tab_until(page, lambda f: f["tag"] == "SELECT" and f["text"].replace("\xa0", " ") == label, f"the list {label!r}")
     options = page.evaluate("() => [...document.activeElement.options].map(o => o.text.replace(/\\u00a0/g, ' '))")
     target = options.index(option)

@@ -115,7 +115,7 @@ def test_a_french_learners_paper_is_their_english_paper_with_french_texts(built)
     from nbgrader.utils import compute_checksum, is_locked
 
     assert all(c.metadata.nbgrader["checksum"] == compute_checksum(c) for c in fr.cells if _gid(c) and is_locked(c))
-    assert fr.cells[0].source.startswith("# Introduction à la réforme du secteur de la sécurité : quiz de fin de cours")
+    assert fr.cells[0].source.startswith("# Introduction à la réforme du secteur de la sécurité\u00a0: quiz de fin de cours")
     # an English learner's paper says nothing of French
     assert "language=" not in "".join(c.source for c in learner_notebook(built, "ben").cells)
 
@@ -168,8 +168,8 @@ def test_graded_the_same_in_both_languages_with_french_feedback(course):
     html = _feedback(course, "amina")
     draw = translated_draw(learner_draw(course, "amina"), _french(course))
     wrong = draw.slots[2]  # known_mix: every third question wrong
-    assert "Votre réponse : " in html and "✔ Juste." in html and "✘ Faux." in html
-    assert f"La bonne réponse : {', '.join(wrong.key)}." in html
+    assert "Votre réponse\u00a0: " in html and "✔ Juste." in html and "✘ Faux." in html
+    assert f"La bonne réponse\u00a0: {', '.join(wrong.key)}." in html
     for slot in draw.slots:  # every option's French rationale, under the learner's own letter
         assert all(_has(html, o.why) for _, o in slot.options()), slot.slot
     english = learner_draw(course, "amina")
@@ -179,8 +179,9 @@ def test_graded_the_same_in_both_languages_with_french_feedback(course):
     assert "Ce quiz comporte" in html and "This quiz has" not in html and "Finished?" not in html
     assert _has(html, _french(course).quiz.open_question.split(". ")[0]) and _has(html, FRENCH_STUB)
     # nbgrader's own headings in French too, and the page says it is French
-    assert '<html lang="fr">' in html and "<title>end_of_course_quiz : vos résultats commentés</title>" in html
-    assert "Note : " in html and "Commentaires :" in html and "Aucune réponse." in html and "(Haut de page)" in html
+    assert '<html lang="fr">' in html and "<title>end_of_course_quiz\u00a0: vos résultats commentés</title>" in html
+    assert "Note\u00a0: " in html and "Commentaires\u00a0:" in html
+    assert "Aucune réponse." in html and "(Haut de page)" in html
     for english_label in ("Student's answer", "Score:", "Comments:", "No response.", "(Top)", "Written response"):
         assert english_label not in html, english_label
     english_html = _feedback(course, "ben")
@@ -334,6 +335,6 @@ def test_the_lms_package_gives_a_french_learner_the_instructions_in_french(cours
         f"ben/{n}" for n in (course.quiz.notebook, EVALUATION_NOTEBOOK, PRETEST_NOTEBOOK)}
     assert "amina/HOW-TO-TAKE-THE-QUIZ.txt" not in names
     # amina's: French (the trainer catalogue), the same files named, French typography
-    assert french.startswith("Comment passer le quiz\n") and "VOTRE PROPRE copie : " in french
+    assert french.startswith("Comment passer le quiz\n") and "VOTRE PROPRE copie\u00a0: " in french
     assert all(name in french for name in (course.quiz.notebook, EVALUATION_NOTEBOOK, PRETEST_NOTEBOOK))
     assert "Your trainer" not in french and "At the end of the course" not in french

@@ -60,7 +60,7 @@ def cohort(tmp_path_factory):
     for student in ("amina", "bo"):
         nb = fill(paper(course, student), keys(course, student))
         # amina hands in her French paper (a graded French quiz, then issued: issue 16's done-when), bo his English one
-        assert nb.cells[0].source.startswith(f"# {FRENCH_TITLE} : quiz" if student == "amina" else "# Introduction to")
+        assert nb.cells[0].source.startswith(f"# {FRENCH_TITLE}\u00a0: quiz" if student == "amina" else "# Introduction to")
         # each learner's file claims the other language, in its metadata and in an added cell: it counts for nothing
         claim = "en" if student == "amina" else "fr"
         nb.metadata["ssr_course"] = {"language": claim}
@@ -127,8 +127,8 @@ def test_one_run_issues_a_french_and_an_english_certificate_and_badge(cohort, tm
     achievement = fr_badge["credentialSubject"]["achievement"]
     assert achievement["inLanguage"] == "fr"
     assert fr_badge["name"] == achievement["name"] == (
-        "Introduction à la réforme du secteur de la sécurité : certificat de réussite")
-    assert achievement["description"].startswith("Réussite du cours libre « Introduction à la réforme")
+        "Introduction à la réforme du secteur de la sécurité\u00a0: certificat de réussite")
+    assert achievement["description"].startswith("Réussite du cours libre «\u00a0Introduction à la réforme")
     assert achievement["criteria"]["narrative"] == (
         f"Avoir suivi le cours, obtenu au moins {course.quiz.pass_percent} % des points au quiz de fin de cours et "
         "rempli l’évaluation du cours.")

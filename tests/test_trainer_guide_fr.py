@@ -14,6 +14,7 @@ import shutil
 
 from ssr_grader import guide
 from ssr_widgets.translation.catalogue import Project, _read
+from ssr_widgets.translation.typography import french_spacing
 
 from .conftest import ROOT
 from .test_translation import english_sentences
@@ -40,7 +41,7 @@ def _exercise_titles() -> dict[tuple[str, str], str]:
     for key, french in _french_notebook_headings().items():
         notebook, _, english = key.partition("|")
         section = re.fullmatch(r"0(\d)_\w+\.ipynb", notebook)
-        exercise = re.fullmatch(r"### Exercice (\d+) : (.+)", french)
+        exercise = re.fullmatch(r"### Exercice (\d+)\u00a0: (.+)", french)
         if section and english.startswith("### Exercise ") and exercise:
             titles[(section[1], exercise[1])] = exercise[2]
     return titles
@@ -48,7 +49,7 @@ def _exercise_titles() -> dict[tuple[str, str], str]:
 
 def _sections(part: str) -> list[tuple[str, str]]:
     """(section number, its text) for each ``### Section N`` of a guide's part 2."""
-    pieces = re.split(r"^(### Section (\d) .*)$", part, flags=re.M)
+    pieces = re.split(r"^(### Section (\d)\s.*)$", part, flags=re.M)  # \s: a no-break space before the colon
     return [(pieces[i + 1], pieces[i] + pieces[i + 2]) for i in range(1, len(pieces) - 1, 3)]
 
 
@@ -122,20 +123,20 @@ def test_every_group_activity_of_the_english_part_2_is_in_french_with_the_course
     english = re.findall(r"^#### Group activity: .* \(Exercise (\d+), (LO\d)\)$", guide.parts(_text(ENGLISH))["2"],
                          re.M)
     french_part = guide.parts(_text(FRENCH))["2"]
-    french = re.findall(r"^#### Activité de groupe : .* \(exercice (\d+), (LO\d)\)$", french_part, re.M)
+    french = re.findall(r"^#### Activité de groupe\u00a0: .* \(exercice (\d+), (LO\d)\)$", french_part, re.M)
     assert len(english) == 4 and french == english
     titles = _exercise_titles()
     headings = []
     for section, text in _sections(french_part):
-        for number, objective in re.findall(r"^#### Activité de groupe : .* \(exercice (\d+), (LO\d)\)$", text, re.M):
-            headings.append(f"#### Activité de groupe : {titles[(section, number)]} (exercice {number}, {objective})")
-    assert headings == re.findall(r"^#### Activité de groupe : .*$", french_part, re.M)
+        for number, objective in re.findall(r"^#### Activité de groupe\u00a0: .* \(exercice (\d+), (LO\d)\)$", text, re.M):
+            headings.append(f"#### Activité de groupe\u00a0: {titles[(section, number)]} (exercice {number}, {objective})")
+    assert headings == re.findall(r"^#### Activité de groupe\u00a0: .*$", french_part, re.M)
 
 
 def test_section_and_exercise_titles_are_the_french_courses():
     course = {f for e, f in _french_notebook_headings().items() if re.search(r"\|# Section \d", e)}
     french_part = guide.parts(_text(FRENCH))["2"]
-    shown = re.findall(r"^### (Section \d : .*?) \(LO", french_part, re.M)
+    shown = re.findall(r"^### (Section \d\u00a0: .*?) \(LO", french_part, re.M)
     assert sorted(f"# {s}" for s in shown) == sorted(course) and len(shown) == 4
     agenda = guide.parts(_text(FRENCH))["1"]
     for title in course:
@@ -143,7 +144,7 @@ def test_section_and_exercise_titles_are_the_french_courses():
     titles = _exercise_titles()
     quoted = 0
     for section, text in _sections(french_part):
-        for number, title in re.findall(r"exercice (\d+) « (.+?) »(?= |\.|,|$)", text.replace("\n  ", " "), re.M):
+        for number, title in re.findall(r"exercice (\d+) «\u00a0(.+?)\u00a0»(?= |\.|,|$)", text.replace("\n  ", " "), re.M):
             assert title == titles[(section, number)], (section, number, title)
             quoted += 1
     assert quoted >= 8
@@ -152,6 +153,12 @@ def test_section_and_exercise_titles_are_the_french_courses():
 def test_no_english_sentence_in_the_french_guide():
     text = FENCED.sub(" ", _text(FRENCH))
     assert english_sentences(text) == []
+
+
+def test_the_french_guide_keeps_marks_and_guillemets_with_their_words():
+    """French spacing (ssr_widgets/translation/typography.py), outside code."""
+    text = _text(FRENCH)
+    assert french_spacing(text) == text
 
 
 def test_every_command_of_the_french_walkthrough_is_in_the_english_guide():

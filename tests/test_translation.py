@@ -32,6 +32,7 @@ from ssr_widgets.translation.catalogue import (
     update,
 )
 from ssr_widgets.translation.fields import NOT_TEXT_KEYS, text_fields, unclassified
+from ssr_widgets.translation.typography import french_spacing
 
 from .conftest import ROOT
 
@@ -56,12 +57,6 @@ def copy_package(tmp_path):
     for py in PROJECT.package.glob("*.py"):
         shutil.copy(py, package / py.name)
     return package
-
-
-@pytest.fixture(autouse=True)
-def _english_afterwards():
-    yield
-    set_language("en")
 
 
 def _walk_strings(data, path=()):
@@ -170,6 +165,35 @@ def test_the_whole_course_is_complete_and_current():
     assert [str(p) for p in check(PROJECT, "fr")] == []
 
 
+def test_french_spacing_keeps_marks_and_guillemets_with_their_words():
+    """A no-break space before : ; ? ! and inside « », so that a narrow screen never starts a line with the mark;
+    code spans, web addresses and Markdown images are left alone, and a line break a reader sees as a space counts."""
+    nb = "\u00a0"
+    assert french_spacing("Pourquoi ? Voici : « oui » !") == f"Pourquoi{nb}? Voici{nb}: «{nb}oui{nb}»{nb}!"
+    assert french_spacing("Tapez `a ; b` : fin") == f"Tapez `a ; b`{nb}: fin"
+    assert french_spacing("voir https://un.org/fr\n![carte](x.png)") == "voir https://un.org/fr\n![carte](x.png)"
+    assert french_spacing("le mot «\n    paix\n    » et\n  ? ici") == f"le mot «{nb}paix{nb}» et{nb}? ici"
+    assert french_spacing(french_spacing("Quoi ? « Rien »")) == french_spacing("Quoi ? « Rien »")
+
+
+def test_a_french_entry_with_an_ordinary_space_before_a_colon_is_reported_and_typeset_fixes_it(tmp_path):
+    from ssr_widgets.translation.catalogue import _po_bytes, typeset
+
+    package = copy_package(tmp_path)
+    project = Project(package, PROJECT.notebooks)
+    po = project.po("ui", "fr")
+    catalog = _read(po, "fr")
+    entry = next(m for m in catalog if m.id == "Check")
+    entry.string = "Vérifier ?"
+    po.write_bytes(_po_bytes(catalog))
+    assert [(p.origin, p.kind) for p in check(project, "fr", ("ui",))] == [
+        ("ssr_widgets/_view.py", "French spacing"), ("ui.mo", "compiled catalogue out of date")]
+    assert "'Vérifier ?' (run: typeset)" in str(check(project, "fr", ("ui",))[0])
+    assert typeset(project) == [po]
+    assert next(m for m in _read(po, "fr") if m.id == "Check").string == "Vérifier\u00a0?"
+    assert [p.kind for p in check(project, "fr", ("ui",))] == ["compiled catalogue out of date"]
+
+
 def test_a_missing_french_entry_is_reported_with_its_file_and_the_notebook_is_no_longer_ready(tmp_path):
     package = copy_package(tmp_path)
     project = Project(package, PROJECT.notebooks)
@@ -260,7 +284,7 @@ def test_french_content_has_the_same_ids_and_answers_and_gives_french_feedback()
     q = fr.exercises["ssr-definition"]
     wrong = check_choice(q, "b")
     assert wrong.summary == "Pas tout à fait. Lisez les explications ci-dessous, puis essayez de nouveau."
-    assert wrong.remarks[1].verdict.startswith("Faux : vous l'avez choisie")
+    assert wrong.remarks[1].verdict.startswith("Faux\u00a0: vous l'avez choisie")
     assert check_choice(q, "a").summary == "Bonne réponse."
     sort = fr.exercises["security-sector-sort"]
     fb = check_classify(sort, {"police": "provision"})
@@ -343,7 +367,7 @@ def test_the_french_glossary_page_is_the_glossary_in_french_with_the_same_anchor
     assert f'<dt id="ssr"><dfn>{fr_terms["ssr"].heading}</dfn></dt>' in french
     assert fr_terms["ssr"].heading.startswith("Réforme du secteur de la sécurité")
     assert '<span lang="en">Security sector reform (SSR)</span>' in french
-    assert "Terme officiel en français :" in french and "In French:" not in french
+    assert "Terme officiel en français\u00a0:" in french and "In French:" not in french
     # French order: "Acteur" before "Appropriation nationale", accents ignored ("État" among the E's)
     headings = re.findall(r"<dfn>([^<]+)</dfn>", french)
     from ssr_widgets.glossary import _sort_key
@@ -410,7 +434,7 @@ def test_no_english_sentence_in_the_french_slice():
         for cell in nbformat.read(PROJECT.edition("fr") / name, as_version=4).cells:
             if cell.cell_type == "markdown" and "glossary" in cell.metadata.get("tags", []):
                 # the glossary list: its sources are cited by their published titles, and English marked as such
-                text = re.sub(r'<small>Source :.*?</small>|<span lang="en">.*?</span>', " ", cell.source, flags=re.S)
+                text = re.sub(r'<small>Source\s:.*?</small>|<span lang="en">.*?</span>', " ", cell.source, flags=re.S)
                 found += [(name, s) for s in english_sentences(text)]
             elif cell.cell_type == "markdown":
                 sources_list = cell.source.startswith("## Sources")  # a bibliography: titles as published
@@ -564,7 +588,7 @@ def test_the_actor_map_shows_french_instructions_and_no_english_fixed_text(tmp_p
     assert _english_shown(page, texts) == []
     missing = _french_missing(page, texts)
     assert missing == [] or (not ex.links and missing == ["<strong>Liens de coordination</strong> (les flèches "
-                                                          "sur la carte) :"])
+                                                          "sur la carte)\u00a0:"])
     set_language("en")
     view = show("03_actors.yml#solenna-actor-map", store=ProgressStore(tmp_path / "p.json"))
     assert "For each actor, choose the level it works at and its role. The map appears when you press Check." in (
@@ -586,13 +610,13 @@ def test_a_scenario_shows_french_fixed_texts_and_no_english_ones(tmp_path):
     ex = view.exercise
     assert (view.reset_button.description, view.reset_button.tooltip) == (
         "Rejouer", "Reprendre l’histoire depuis le début")
-    assert "Décision 1." in view.now_html.value and "Choisissez quoi faire :" in view.now_html.value
+    assert "Décision 1." in view.now_html.value and "Choisissez quoi faire\u00a0:" in view.now_html.value
     pages = [own_text(view)]
     while not ex.node(path_nodes(ex, view.path)[-1]).end:
         view.choose(ex.node(path_nodes(ex, view.path)[-1]).choices[-1].id)
         pages.append(own_text(view))
     assert "Fin." in view.now_html.value and "L’histoire jusqu’ici" in view.story_html.value
-    assert "Vous avez choisi :" in view.story_html.value and "Ce qui s’est passé :" in view.now_html.value
+    assert "Vous avez choisi\u00a0:" in view.story_html.value and "Ce qui s’est passé\u00a0:" in view.now_html.value
     assert "Votre parcours à côté du meilleur" in view.details_html.value
     assert re.search(r"Votre parcours \(total [-+]?\d+\)", view.details_html.value)
     view.reset()

@@ -136,18 +136,18 @@ def test_in_a_french_kernel_every_widget_text_is_french():
             if _placeholders(text) != _placeholders(en):
                 problems.append((name, key, "placeholders differ", text))
             if re.search(r"[^\s\u202f\u00a0][:;?!]", fill(text)) or "'" in text:
-                problems.append((name, key, "French typography (space before : ; ? !, typographic ’)", text))
+                problems.append((name, key, "French typography (a no-break space before : ; ? !, typographic ’)", text))
     assert problems == []
     assert french["comment_box.js"]["save"] == "Enregistrer le commentaire"
     assert fill(french["evaluation_status.js"]["still_missing"], missing=3, required=12) == (
-        "Réponses obligatoires encore manquantes : 3 sur 12.")
+        "Réponses obligatoires encore manquantes\u00a0: 3 sur 12.")
 
 
 def test_the_counts_take_the_form_of_the_number_of_required_answers():
     one = [REQUIRED[0]]
     assert evaluation_status(one).texts["still_missing"] == "Still missing: {missing} of {required} required answer."
     set_language("fr")
-    assert evaluation_status(one).texts["complete"].startswith("Terminé : {required} réponse obligatoire est")
+    assert evaluation_status(one).texts["complete"].startswith("Terminé\u00a0: {required} réponse obligatoire est")
     assert len(show_status().required) == sum(f.required for f in load_evaluation(language="fr").fields)
 
 

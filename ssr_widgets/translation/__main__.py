@@ -1,8 +1,10 @@
-"""``python -m ssr_widgets.translation extract|update|compile|build-notebooks|build|check|status``.
+"""``python -m ssr_widgets.translation extract|update|typeset|compile|build-notebooks|build|check|status``.
 
 - ``extract``: write the templates (``ssr_widgets/locale/*.pot``) from the English.
 - ``update``: extract, merge into the French catalogues (changed English becomes fuzzy, removed English obsolete)
   and compile them. Run it after any change to the English; then translate what ``check`` lists.
+- ``typeset``: put French spacing into the French catalogues (a no-break space before : ; ? ! and inside « »,
+  see ``typography.py``), then compile them and build the notebooks.
 - ``compile``: compile the run-time catalogues (``ui``, ``content``, ``trainer``) to ``.mo`` after editing a
   ``.po`` file.
 - ``build-notebooks``: write ``notebooks/fr/`` for every notebook whose text is all translated and current.
@@ -17,14 +19,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .catalogue import Project, build_notebooks, check, compile_catalogues, extract, status, update
+from .catalogue import Project, build_notebooks, check, compile_catalogues, extract, status, typeset, update
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ssr_widgets.translation", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["extract", "update", "compile", "build-notebooks", "build", "check",
-                                            "status"])
+    parser.add_argument("command", choices=["extract", "update", "typeset", "compile", "build-notebooks", "build",
+                                            "check", "status"])
     parser.add_argument("--lang", default="fr")
     parser.add_argument("--only", action="append", default=[], metavar="FILE_OR_DOMAIN",
                         help="check only these English files (01_concept.yml, 00_welcome.ipynb) or domains (ui)")
@@ -39,10 +41,13 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "update":
         for path in update(project, [args.lang]):
             print(f"wrote {path.relative_to(project.package.parent)}")
-    elif args.command in ("compile", "build"):
+    elif args.command == "typeset":
+        for path in typeset(project, [args.lang]):
+            print(f"wrote {path.relative_to(project.package.parent)}")
+    if args.command in ("compile", "build", "typeset"):
         for path in compile_catalogues(project, [args.lang]):
             print(f"wrote {path.relative_to(project.package.parent)}")
-    if args.command in ("build-notebooks", "build"):
+    if args.command in ("build-notebooks", "build", "typeset"):
         built = build_notebooks(project, args.lang)
         print(f"notebooks/{args.lang}/: {', '.join(built) or 'none ready yet'}")
     elif args.command == "check":

@@ -39,8 +39,9 @@ from babel.messages.extract import extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from . import CONTENT_DOMAIN, UI_DOMAIN
+from . import CONTENT_DOMAIN, UI_DOMAIN, translations
 from .fields import text_fields
+from .typography import french_spacing
 
 __all__ = [
     "DOMAINS", "Problem", "Project", "build_notebooks", "check", "compile_catalogues", "extract", "shown_files", "status",
@@ -326,6 +327,8 @@ def compile_catalogues(project: Project, langs: Iterable[str] = TARGET_LANGUAGES
         for domain in RUNTIME_DOMAINS:
             if _write_if_changed(project.mo(domain, lang), _mo_bytes(_read(project.po(domain, lang), lang))):
                 written.append(project.mo(domain, lang))
+    if written:
+        translations.cache_clear()  # what is built next in this process (the glossary page) reads the new ones
     return written
 
 
@@ -346,6 +349,9 @@ def _entry_problems(template: Catalog, catalog: Catalog, domain: str) -> list[Pr
             problems.append(Problem(origin, ctx, "fuzzy", f"the English changed; review the French of {_short(t.id)}"))
         else:
             problems += _consistency(origin, ctx, t.id, m.string)
+            if _is_french(catalog) and any(f != french_spacing(f) for f in _forms(m.string)):
+                problems.append(Problem(origin, ctx, "French spacing", "an ordinary space before : ; ? ! or inside "
+                                        f"« » in {_short(m.string)} (run: typeset)"))
     for m in catalog:
         if m.id and template.get(m.id, context=m.context) is None:
             problems.append(Problem(_origin(m), m.context or "", "obsolete in use",
@@ -364,6 +370,34 @@ def _consistency(origin: str, ctx: str, english: str | tuple, french: str | tupl
         if fr and sorted(_URL.findall(english)) != sorted(_URL.findall(fr)):
             out.append(Problem(origin, ctx, "web addresses differ", f"{_short(english)} -> {_short(fr)}"))
     return out
+
+
+def _is_french(catalog: Catalog) -> bool:
+    return catalog.locale is not None and catalog.locale.language == "fr"
+
+
+def _forms(string: str | tuple) -> list[str]:
+    return [string] if isinstance(string, str) else list(string)
+
+
+def typeset(project: Project, langs: Iterable[str] = TARGET_LANGUAGES) -> list[Path]:
+    """Put French spacing (``typography.py``) into every French catalogue entry; the catalogues written."""
+    written = []
+    for lang in langs:
+        for domain in DOMAINS:
+            path = project.po(domain, lang)
+            if not path.exists():
+                continue
+            catalog = _read(path, lang)
+            if not _is_french(catalog):
+                continue
+            for m in catalog:
+                if m.id and m.string:
+                    m.string = (french_spacing(m.string) if isinstance(m.string, str)
+                                else tuple(french_spacing(f) for f in m.string))
+            if _write_if_changed(path, _po_bytes(catalog)):
+                written.append(path)
+    return written
 
 
 def _filled(string: str | tuple) -> bool:
