@@ -176,7 +176,7 @@ def test_in_the_french_edition_the_panel_and_its_reasons_are_french(laptop):
                                                                              "Restaurer une copie")
         upload(panel, "copie.json", b"{pas du json")
         said = panel.feedback_html.value
-        assert "copie.json n’a pas été restauré : ce n’est pas un fichier de progression" in said
+        assert "copie.json n’a pas été restauré\u00a0: ce n’est pas un fichier de progression" in said
         assert panel.feedback_html.lang == "fr"
     finally:
         set_language("en")
