@@ -29,7 +29,8 @@ class SelfCheck(ExerciseView[ChoiceExercise]):
         how = _("choose all answers that apply") if exercise.multiple else _("choose one answer")
         self.choices = choice_group(
             [(opt.text, opt.id) for opt in exercise.options],
-            legend=f"{exercise.title}: {how}",
+            # "Title (how)": many titles end with "?", and "?:" read oddly; a format, so French can space it
+            legend=_("{title} ({how})").format(title=exercise.title, how=how),
             multiple=exercise.multiple,
         )
         super().__init__(exercise, key=key, store=store, controls=self.choices)

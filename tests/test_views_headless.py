@@ -32,10 +32,10 @@ def test_single_choice_click_gives_explained_feedback_and_saves(sample, store):
 def test_every_control_has_a_text_label(sample, store):
     single = SelfCheck(sample.exercises["pick-one"], key="k1", store=store)
     # one named group per question: the legend says which question and how many answers to choose
-    assert single.choices.legend.endswith(": choose one answer") and not single.choices.multiple
+    assert single.choices.legend.endswith(" (choose one answer)") and not single.choices.multiple
     assert [text for text, _ in single.choices.options] == ["National authorities", "Donors", "The UN mission"]
     multi = SelfCheck(sample.exercises["pick-many"], key="k2", store=store)
-    assert multi.choices.multiple and multi.choices.legend.endswith(": choose all answers that apply")
+    assert multi.choices.multiple and multi.choices.legend.endswith(" (choose all answers that apply)")
     assert [text for text, _ in multi.choices.options] == ["Police", "Parliament", "Football federation"]
     sort = Classify(sample.exercises["sort"], key="k3", store=store)
     assert [d.description for d in sort.dropdowns.values()] == [
